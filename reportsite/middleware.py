@@ -1,0 +1,53 @@
+"""Site-wide request and response rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    body = render_to_string("refused.html", {"status": status, "message": message}, request=request)
+    return HttpResponse(body, status=status)
+
+
+class RequestLimitsMiddleware:
+    """Refuse uploads and oversized bodies before Django parses them.
+
+    The site stores addresses, never files: a multipart body is refused whatever
+    it holds, and a body larger than MAX_REQUEST_BYTES is refused unread.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        content_type = request.META.get("CONTENT_TYPE", "").lower()
+        if content_type.startswith("multipart/"):
+            return _refusal(request, 415, "This site does not accept files. Send only the web address.")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _refusal(request, 400, "The request could not be read.")
+        if length > settings.MAX_REQUEST_BYTES:
+            return _refusal(request, 413, "The request is too large. Send only web addresses.")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages may hold a report, a receipt or staff data: never cache them.
+
+    Static files are answered earlier by WhiteNoise and keep their own headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        return response
