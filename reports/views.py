@@ -1,9 +1,77 @@
-from django.http import HttpResponse
+"""Public pages: the report form, its confirmation, and the status look-up.
+
+Nothing here reads the client's address except the rate limit, which keys on
+a daily-salted HMAC of it and keeps even that only in the cache.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from reports import formguard, receipts
+from reports.forms import ReportForm, StatusForm
+from reports.ratelimit import report_allowance_take
+from reports.selectors import report_for_receipt, report_public_status
+from reports.services import report_submit
 
 
-def report_form(request):
-    return HttpResponse("")
+def _form_page(request: HttpRequest, form: ReportForm, *, status: int = 200, limited: str = "") -> HttpResponse:
+    return render(request, "reports/form.html", {"form": form, "limited": limited}, status=status)
 
 
-def status(request):
-    return HttpResponse("")
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _form_page(request, ReportForm(initial={"token": formguard.token_issue()}))
+
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+
+    data = form.cleaned_data
+    token = data["token"]
+    if formguard.looks_like_bot(token=token, honeypot=data["website"]):
+        # The bot sees what a person would see, and learns nothing; nothing is stored.
+        context = {"reference": receipts.new_reference(), "receipt": receipts.new_receipt()}
+        return render(request, "reports/confirmation.html", context)
+
+    earlier = formguard.earlier_submission(token)
+    if earlier:
+        return render(request, "reports/already_sent.html", {"reference": earlier})
+
+    verdict = report_allowance_take(request)
+    if not verdict.allowed:
+        return _form_page(request, form, status=429, limited=verdict.scope)
+
+    submission = report_submit(
+        addresses=data["addresses"],
+        seen=data["seen"],
+        found_on=data["found_on"],
+        description=data["description"],
+        contact_email=data["contact_email"],
+        language=get_language() or "en",
+    )
+    formguard.mark_submitted(token, submission.report.reference)
+    context = {"reference": submission.report.reference, "receipt": submission.receipt}
+    return render(request, "reports/confirmation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "reports/status.html", {"form": StatusForm()})
+
+    form = StatusForm(request.POST)
+    context: dict = {"form": form, "looked_up": False}
+    if form.is_valid():
+        report = report_for_receipt(reference=form.cleaned_data["reference"], receipt=form.cleaned_data["receipt"])
+        context.update(
+            looked_up=True,
+            found=report is not None,
+            status=report_public_status(report) if report else None,
+            form=StatusForm(initial={"reference": form.cleaned_data["reference"]}),
+        )
+    return render(request, "reports/status.html", context, status=200 if form.is_valid() else 400)

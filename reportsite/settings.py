@@ -196,6 +196,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -265,7 +266,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"reports.tasks.enrich_record": {"queue": "enrich"}}
+CELERY_TASK_ROUTES = {"enrichment.tasks.enrich_record": {"queue": "enrich"}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_SEND_TASK_EVENTS = True
@@ -284,7 +285,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "queue records that were never queued or were lost": {
-        "task": "reports.tasks.sweep_pending_records",
+        "task": "enrichment.tasks.sweep_pending_records",
         "schedule": timedelta(seconds=env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=5)),
     },
 }

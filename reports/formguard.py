@@ -1,0 +1,52 @@
+"""Simple bot traps that need no third-party CAPTCHA.
+
+The form carries a signed token with the time it was served and a one-time
+nonce. A submission faster than REPORT_MIN_FORM_SECONDS, one that fills the
+hidden honeypot field, or one with a forged token is a bot: it is shown the
+ordinary confirmation page and nothing is stored. The nonce also stops a
+double-click or a browser's "resend" from making the same report twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+SALT = "reports.formguard"
+TOKEN_MAX_AGE = 24 * 3600
+
+
+def token_issue(*, now: float | None = None) -> str:
+    now = time.time() if now is None else now
+    return signing.dumps({"t": int(now), "n": secrets.token_urlsafe(12)}, salt=SALT)
+
+
+def _read(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+
+
+def looks_like_bot(*, token: str, honeypot: str, now: float | None = None) -> bool:
+    now = time.time() if now is None else now
+    data = _read(token)
+    if data is None or honeypot.strip():
+        return True
+    return now - data["t"] < settings.REPORT_MIN_FORM_SECONDS
+
+
+def earlier_submission(token: str) -> str | None:
+    """The reference already made from this form token, if any."""
+    data = _read(token)
+    return cache.get(f"formguard:used:{data['n']}") if data else None
+
+
+def mark_submitted(token: str, reference: str) -> None:
+    data = _read(token)
+    if data:
+        cache.set(f"formguard:used:{data['n']}", reference, timeout=TOKEN_MAX_AGE)

@@ -1,0 +1,114 @@
+"""Reports from the public and the address records they point at.
+
+A report is what one person sent at one time; an address record is one
+canonical web address, however many reports name it. Nothing here holds
+anything about the reporter beyond what they chose to type.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UrlRecord(models.Model):
+    """One canonical web address, unique by the SHA-256 of its canonical form."""
+
+    class Enrichment(models.TextChoices):
+        NEW = "new", _("new")
+        QUEUED = "queued", _("queued")
+        ENRICHED = "enriched", _("enriched")
+        FAILED = "failed", _("failed")
+
+    url = models.TextField(help_text="Canonical form; never rendered as a link.")
+    url_sha256 = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, db_index=True)
+    # Filled by enrichment; kept on the record so the analyst queue can filter
+    # and sort a million records without joining the detail tables.
+    registrable_domain = models.CharField(max_length=255, blank=True, db_index=True)
+    country_code = models.CharField(max_length=2, blank=True, db_index=True)
+    network_name = models.CharField(max_length=255, blank=True)
+    online = models.BooleanField(null=True, help_text="Did the last liveness check get an answer (status < 400)?")
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    # Liveness tracking: the routing step flags confirmed records; the schedule
+    # re-checks them every check_interval until they are gone.
+    track_liveness = models.BooleanField(default=False)
+    check_interval = models.DurationField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+
+    report_count = models.PositiveIntegerField(default=0)
+    first_reported_at = models.DateTimeField(default=timezone.now)
+    last_reported_at = models.DateTimeField(default=timezone.now)
+
+    # The enrichment pipeline: new → queued → enriched, or failed after
+    # ENRICH_MAX_ATTEMPTS. The sweep finds records left in new or queued.
+    enrichment_state = models.CharField(max_length=16, choices=Enrichment.choices, default=Enrichment.NEW)
+    enrichment_attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    enriched_at = models.DateTimeField(null=True, blank=True)
+    enrichment_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["enrichment_state", "queued_at"], name="urlrecord_pipeline"),
+            models.Index(fields=["-last_reported_at"], name="urlrecord_last_reported"),
+            models.Index(
+                fields=["next_check_at"], name="urlrecord_due_checks", condition=models.Q(track_liveness=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.pk}"
+
+
+class Report(models.Model):
+    """One submission from the public form (or, later, a partner's API call)."""
+
+    class Seen(models.TextChoices):
+        IMAGES = "images", _("Images")
+        VIDEOS = "videos", _("Videos")
+        BOTH = "both", _("Both images and videos")
+        NOT_SURE = "not_sure", _("Not sure")
+
+    class FoundOn(models.TextChoices):
+        WEBSITE = "website", _("A website")
+        SOCIAL = "social", _("Social media")
+        SEARCH = "search", _("A search result")
+        FORUM_CHAT = "forum_chat", _("A forum or chat")
+        FILE_SHARING = "file_sharing", _("A file-sharing link")
+        ADVERT = "advert", _("An advert or pop-up")
+        OTHER = "other", _("Somewhere else")
+
+    reference = models.CharField(max_length=16, unique=True)
+    # The receipt is shown once and kept only as a hash (see reports.receipts).
+    receipt_hash = models.CharField(max_length=64)
+    seen = models.CharField(max_length=16, choices=Seen.choices)
+    found_on = models.CharField(max_length=16, choices=FoundOn.choices)
+    description = models.TextField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    language = models.CharField(max_length=16, default="en")
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    records = models.ManyToManyField(UrlRecord, through="ReportedAddress", related_name="reports")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReportedAddress(models.Model):
+    """An address as the reporter typed it, linked to its canonical record."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="addresses")
+    # PROTECT: a record named by a report is evidence and is never deleted with it.
+    record = models.ForeignKey(UrlRecord, on_delete=models.PROTECT, related_name="reported_addresses")
+    as_typed = models.TextField()
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "record"], name="one_address_per_record_per_report"),
+        ]
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.position}"
