@@ -1,0 +1,119 @@
+"""Moving address records through enrichment without ever losing one.
+
+States: new → queued → enriched, or failed after ENRICH_MAX_ATTEMPTS.
+The database holds the truth; the broker only carries record ids. If a
+message is lost (broker down at submission, worker killed, broker restarted),
+the record stays new or queued and the periodic sweep queues it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reports.models import UrlRecord
+
+logger = logging.getLogger(__name__)
+State = UrlRecord.Enrichment
+
+
+def _send(record_id: int) -> None:
+    from enrichment.tasks import enrich_record  # The task module imports this one.
+
+    enrich_record.apply_async(args=[record_id])
+
+
+def records_queue(record_ids: Iterable[int]) -> int:
+    """Hand records to the broker; returns how many were handed over.
+
+    Called after commit. A broker that is down must not fail the reporter's
+    request: the records stay new and the sweep queues them later.
+    """
+    record_ids = list(record_ids)
+    for done, record_id in enumerate(record_ids):
+        try:
+            _send(record_id)
+        except Exception:
+            logger.warning(
+                "broker unavailable: %d record(s) left pending for the sweep", len(record_ids) - done, exc_info=True
+            )
+            return done
+        UrlRecord.objects.filter(pk=record_id, enrichment_state=State.NEW).update(
+            enrichment_state=State.QUEUED, queued_at=timezone.now()
+        )
+    return len(record_ids)
+
+
+def records_sweep(*, now: datetime | None = None) -> int:
+    """Queue again what was never queued or whose message was lost.
+
+    Rows are claimed with SKIP LOCKED, so several beat or worker machines can
+    sweep at once without queueing the same record twice in one pass.
+    """
+    now = now or timezone.now()
+    stale = Q(enrichment_state=State.NEW, first_reported_at__lt=now - settings.SWEEP_NEW_AFTER) | Q(
+        enrichment_state=State.QUEUED, queued_at__lt=now - settings.SWEEP_QUEUED_AFTER
+    )
+    with transaction.atomic():
+        ids = list(
+            UrlRecord.objects.select_for_update(skip_locked=True)
+            .filter(stale)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: settings.SWEEP_BATCH_SIZE]
+        )
+        UrlRecord.objects.filter(pk__in=ids).update(enrichment_state=State.QUEUED, queued_at=now)
+    sent = 0
+    for record_id in ids:
+        try:
+            _send(record_id)
+        except Exception:
+            logger.warning("broker unavailable during the sweep; %d record(s) wait for the next one", len(ids) - sent)
+            # Put them back to new so the next sweep takes them straight away.
+            UrlRecord.objects.filter(pk__in=ids[sent:], enrichment_state=State.QUEUED, queued_at=now).update(
+                enrichment_state=State.NEW, queued_at=None
+            )
+            break
+        sent += 1
+    if ids:
+        logger.info("sweep queued %d record(s) again", sent)
+    return sent
+
+
+def record_claim(record_id: int) -> UrlRecord | None:
+    """Count an attempt on a record that still needs enrichment.
+
+    Returns None when there is nothing to do: the record is gone, already
+    enriched or failed (a duplicate delivery), or has used up its attempts,
+    in which case it is marked failed so that it cannot loop for ever.
+    """
+    with transaction.atomic():
+        record = (
+            UrlRecord.objects.select_for_update()
+            .filter(pk=record_id, enrichment_state__in=[State.NEW, State.QUEUED])
+            .first()
+        )
+        if record is None:
+            return None
+        if record.enrichment_attempts >= settings.ENRICH_MAX_ATTEMPTS:
+            record_fail(record, error=record.enrichment_error or "gave up after repeated attempts")
+            return None
+        record.enrichment_attempts += 1
+        record.save(update_fields=["enrichment_attempts"])
+    return record
+
+
+def record_fail(record: UrlRecord, *, error: str) -> None:
+    UrlRecord.objects.filter(pk=record.pk).exclude(enrichment_state=State.ENRICHED).update(
+        enrichment_state=State.FAILED, enrichment_error=error[:2000], enriched_at=timezone.now()
+    )
+
+
+def record_note_error(record: UrlRecord, *, error: str) -> None:
+    """Keep the last transient error on a record that will be tried again."""
+    UrlRecord.objects.filter(pk=record.pk).update(enrichment_error=error[:2000])
