@@ -46,10 +46,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _celery_in_process():
-    """Unit tests run tasks in-process; tests with a real worker switch brokers themselves."""
+def _celery_in_process(settings):
+    """Unit tests run tasks inline; tests with a real worker switch brokers themselves."""
     from reportsite.celery import app
 
+    settings.EMBEDDED_BACKGROUND = False
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = True

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.models import UrlRecord
+from reportsite.queueing import enqueue
 
 logger = logging.getLogger(__name__)
 State = UrlRecord.Enrichment
@@ -26,7 +27,7 @@ State = UrlRecord.Enrichment
 def _send(record_id: int) -> None:
     from enrichment.tasks import enrich_record  # The task module imports this one.
 
-    enrich_record.apply_async(args=[record_id])
+    enqueue(enrich_record, record_id)
 
 
 def records_queue(record_ids: Iterable[int]) -> int:

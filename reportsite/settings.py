@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "reportsite",
     "reports",
     "enrichment",
     "triage",
@@ -255,6 +256,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = False
+# Embedded mode: in-process tasks run on background threads (see reportsite.queueing).
+EMBEDDED_BACKGROUND = env_bool("EMBEDDED_BACKGROUND", True)
+EMBEDDED_THREADS = env_int("EMBEDDED_THREADS", 2, minimum=1)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 # A task is acknowledged only when it has finished; if its worker dies it is
