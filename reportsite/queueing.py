@@ -63,6 +63,7 @@ def start_embedded_beat() -> None:
 def _beat_loop() -> None:
     from reportsite.celery import app
 
+    app.loader.import_default_modules()  # Registers the tasks, as a worker would at start.
     entries = [
         (entry["task"], entry["schedule"].total_seconds())
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
