@@ -57,9 +57,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "reportsite",
     "reports",
     "enrichment",
+    "staff",
     "triage",
 ]
 
@@ -73,9 +78,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "reportsite.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns its lockout signal into a response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user or client is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "triage:queue"
 
 ROOT_URLCONF = "reportsite.urls"
 WSGI_APPLICATION = "reportsite.wsgi.application"
@@ -187,6 +204,25 @@ MAX_REQUEST_BYTES = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_HANDLERS: list[str] = []
 
+# --- Staff: sessions, second factor, lockout ---------------------------------
+# Staff sessions end after 30 minutes idle and 12 hours at most.
+STAFF_IDLE_TIMEOUT = timedelta(minutes=env_int("STAFF_IDLE_MINUTES", 30, minimum=1))
+STAFF_MAX_SESSION = timedelta(hours=env_int("STAFF_MAX_SESSION_HOURS", 12, minimum=1))
+SESSION_COOKIE_AGE = int(STAFF_MAX_SESSION.total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "reportsite")
+# django-axes: lock the account and the client after repeated failures.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Staff client addresses are kept by axes for lockouts only; reporters never log in.
+AXES_VERBOSE = False
+# Analysts are reminded to take a break after this much continuous triage.
+TRIAGE_BREAK_AFTER = timedelta(minutes=env_int("TRIAGE_BREAK_AFTER_MINUTES", 50, minimum=1))
+TRIAGE_CLAIM_TTL = timedelta(minutes=env_int("TRIAGE_CLAIM_MINUTES", 15, minimum=1))
+
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -270,7 +306,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"enrichment.tasks.enrich_record": {"queue": "enrich"}}
+CELERY_TASK_ROUTES = {
+    "enrichment.tasks.enrich_record": {"queue": "enrich"},
+    "enrichment.tasks.recheck_record": {"queue": "enrich"},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_SEND_TASK_EVENTS = True
@@ -287,10 +326,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
 }
+# Tracked records are re-checked every LIVENESS_DEFAULT_INTERVAL unless the record sets its own.
+LIVENESS_DEFAULT_INTERVAL = timedelta(minutes=env_int("LIVENESS_INTERVAL_MINUTES", 60, minimum=1))
+LIVENESS_BATCH_SIZE = env_int("LIVENESS_BATCH_SIZE", 200, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "queue records that were never queued or were lost": {
         "task": "enrichment.tasks.sweep_pending_records",
         "schedule": timedelta(seconds=env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=5)),
+    },
+    "re-check liveness of tracked records that are due": {
+        "task": "enrichment.tasks.recheck_due_records",
+        "schedule": timedelta(seconds=60),
     },
 }
 

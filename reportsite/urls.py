@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("reports.urls")),
+    path("staff/", include("staff.urls")),
+    path("triage/", include("triage.urls")),
     path("admin/", admin.site.urls),
 ]
