@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import random
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Literal
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -75,12 +76,38 @@ def _save_check(record: UrlRecord, result: liveness.LivenessResult) -> LivenessC
 def liveness_apply(record: UrlRecord, result: liveness.LivenessResult) -> LivenessCheck:
     """Record a check and keep the record's summary in step with it."""
     check = _save_check(record, result)
+    if record.last_checked_at and check.checked_at < record.last_checked_at:
+        return check  # A check that started later has already set the summary; keep it.
     record.online = answering(result)
     record.last_checked_at = check.checked_at
-    if record.track_liveness and record.check_interval:
-        record.next_check_at = check.checked_at + record.check_interval
+    if record.track_liveness:
+        record.next_check_at = check.checked_at + check_interval(record)
     record.save(update_fields=["online", "last_checked_at", "next_check_at"])
     return check
+
+
+def check_interval(record: UrlRecord) -> timedelta:
+    """How often a tracked record is re-checked: its own interval, or the default."""
+    return record.check_interval or settings.LIVENESS_DEFAULT_INTERVAL
+
+
+def liveness_save(
+    *, record_id: int, result: liveness.LivenessResult, tracked_only: bool = False
+) -> LivenessCheck | None:
+    """Store a check made outside any transaction; None if the record has gone meanwhile.
+
+    The row lock serialises two checks of the same record, so liveness_apply
+    sees the summary the other one wrote. With tracked_only, a record
+    untracked while it was being checked is left alone.
+    """
+    with transaction.atomic():
+        records = UrlRecord.objects.select_for_update().filter(pk=record_id)
+        if tracked_only:
+            records = records.filter(track_liveness=True)
+        record = records.first()
+        if record is None:
+            return None
+        return liveness_apply(record, result)
 
 
 def _resolver_knowing(host: str, ips: list[str]) -> netguard.Resolver:

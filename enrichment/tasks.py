@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from enrichment import pipeline, services
+from enrichment import pipeline, services, tracking
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=None)
@@ -19,3 +19,16 @@ def enrich_record(self, record_id: int) -> str:
 @shared_task(ignore_result=True)
 def sweep_pending_records() -> int:
     return pipeline.records_sweep()
+
+
+@shared_task(ignore_result=True)
+def recheck_due_records() -> int:
+    return tracking.records_due_queue()
+
+
+# No retries: a check that fails is itself the answer ("no answer"), and a lost
+# message comes back through the claim lease.
+@shared_task(ignore_result=True)
+def recheck_record(record_id: int) -> str:
+    check = tracking.record_recheck(record_id=record_id)
+    return check.outcome if check is not None else "skipped"
