@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# Staff personas (analyst, senior, senior2, manager, outsider) for every test.
+pytest_plugins = ["staff.fixtures"]
+
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 

@@ -214,9 +214,16 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "reportsite")
 # django-axes: lock the account and the client after repeated failures.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+# Each listed separately: five failures on one account, or from one address, lock.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Wrong second-factor codes count as failures too (staff.views). Failures are
+# forgiven when the second factor passes, not at the password: a stolen
+# password must not reset the count between guesses at the code.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "staff.access.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Staff client addresses are kept by axes for lockouts only; reporters never log in.
 AXES_VERBOSE = False
 # Analysts are reminded to take a break after this much continuous triage.

@@ -76,11 +76,15 @@ def test_a_wrong_receipt_and_an_unknown_reference_get_the_same_answer(client):
 def test_a_wrong_receipt_takes_as_long_as_a_right_one(client):
     reference, receipt = confirmation_codes(send_report(client))
 
-    def timed(data, rounds=30):
-        start = time.perf_counter()
-        for _ in range(rounds):
-            post_form(client, "/status/", data)
-        return (time.perf_counter() - start) / rounds
+    def timed(data, batches=5, rounds=10):
+        # The fastest batch: what the code costs, without the machine's other load.
+        best = float("inf")
+        for _ in range(batches):
+            start = time.perf_counter()
+            for _ in range(rounds):
+                post_form(client, "/status/", data)
+            best = min(best, (time.perf_counter() - start) / rounds)
+        return best
 
     right = timed({"reference": reference, "receipt": receipt})
     wrong = timed({"reference": reference, "receipt": "AAAA-BBBB-CCCC-DDDD-EEEE"})

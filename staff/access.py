@@ -1,0 +1,75 @@
+"""The one access layer every staff route goes through.
+
+    from staff.access import staff_view
+
+    @staff_view("triage.assess_record")
+    def record(request, pk): ...
+
+A staff view needs, in this order: a logged-in, active account (else the
+login page, coming back here afterwards); a passed second factor (else the
+verify page, or the enrol page for someone who has no device yet); and the
+permission, if one is named (else a 403 page). Every answer, refusals
+included, is marked never cacheable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django_otp import user_has_device
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for lockouts (AXES_CLIENT_IP_CALLABLE), read as the rate limit reads it."""
+    return request.META.get(settings.CLIENT_IP_META_KEY) or None
+
+
+def is_verified(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user.is_active and user.is_verified())
+
+
+def _to(name: str, request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def staff_refusal(request: HttpRequest, permission: str | None = None) -> HttpResponse:
+    """The answer for a verified person without the permission."""
+    return render(request, "staff/403.html", {"permission": permission}, status=403)
+
+
+def staff_gate(request: HttpRequest, permission: str | None = None) -> HttpResponse | None:
+    """None when the request may go on; otherwise the redirect or refusal to send."""
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return _to("staff:login", request)
+    if not user.is_verified():
+        return _to("staff:verify" if user_has_device(user) else "staff:enrol", request)
+    if permission and not user.has_perm(permission):
+        return staff_refusal(request, permission)
+    return None
+
+
+def staff_view(permission: str | None = None) -> Callable:
+    """Decorator for staff views; see the module docstring."""
+    if callable(permission):
+        raise TypeError("use @staff_view() or @staff_view('app.codename'), not bare @staff_view")
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = staff_gate(request, permission) or view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
+
+        wrapper.staff_permission = permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -1,0 +1,75 @@
+"""The audit trail: one append-only row per staff action.
+
+Rows are never updated or deleted. The database enforces it with triggers
+(migration 0002), so neither a bug, the admin nor a shell session can rewrite
+history. The one change the triggers allow is the one Django makes when a
+user account is deleted: `actor` becomes NULL while `actor_username` keeps
+the name (accounts should be deactivated, not deleted, but a deletion must not
+be blocked by, or erase, the trail).
+
+Never put a reporter's data here: no contact details, no description text,
+no client address. Refer to records by id.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Login failed"
+        LOGOUT = "logout", "Logged out"
+        LOCKOUT = "lockout", "Locked out"
+        ENROLLED = "enrolled", "Enrolled a second factor"
+        RECOVERY_CODE_USED = "recovery_code_used", "Used a recovery code"
+        RECOVERY_CODES_ISSUED = "recovery_codes_issued", "Issued new recovery codes"
+        PASSWORD_CHANGED = "password_changed", "Changed password"
+        RECORD_VIEWED = "record_viewed", "Viewed a record"
+        RECORD_CLAIMED = "record_claimed", "Claimed a record"
+        RECORD_RELEASED = "record_released", "Released a record"
+        ASSESSED = "assessed", "Assessed"
+        CONFIRMED = "confirmed", "Confirmed an assessment"
+        DISPUTED = "disputed", "Disputed an assessment"
+        BULK_ASSESSED = "bulk_assessed", "Bulk assessed"
+        EXPORTED = "exported", "Exported"
+        CONFIGURATION_CHANGED = "configuration_changed", "Changed configuration"
+        USER_CHANGED = "user_changed", "Changed a user"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # The name at the time, kept even if the account is renamed or deleted. For
+    # a failed login it is the name that was typed (never the password).
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="staff_audit_target_idx")]
+        # No add/change/delete permissions exist for the trail: nobody can be given them.
+        default_permissions = ()
+        permissions = [
+            ("view_dashboard", "Can view the management dashboard"),
+            ("view_audit", "Can browse and export the audit trail"),
+            ("manage_configuration", "Can change site configuration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"
+
+    @property
+    def target_label(self) -> str:
+        return f"{self.target_type} {self.target_id}".strip()

@@ -1,0 +1,73 @@
+"""The staff roles: which group holds which permissions.
+
+Roles live in code, not in the admin: a fresh `migrate` (or a test database)
+always ends with these groups holding exactly these permissions, so nobody
+has to click a role together and nobody can quietly widen one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    group: str
+    permissions: tuple[str, ...]  # "app_label.codename"
+
+
+ANALYST = Role("analyst", "Analyst", ("triage.assess_record",))
+SENIOR = Role(
+    "senior",
+    "Senior analyst",
+    ("triage.assess_record", "triage.confirm_assessment", "triage.bulk_assess"),
+)
+MANAGER = Role(
+    "manager",
+    "Manager",
+    (
+        "staff.view_dashboard",
+        "staff.view_audit",
+        "staff.manage_configuration",
+        # Users are added, changed and deactivated in the admin, never deleted:
+        # the audit trail keeps pointing at them. Group permissions are code.
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+        # Resetting a lost authenticator: delete the device, the person enrols again.
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+    ),
+)
+ROLES: dict[str, Role] = {role.key: role for role in (ANALYST, SENIOR, MANAGER)}
+# Display order in the top bar: the most senior role a person holds is shown.
+ROLE_ORDER = ("Manager", "Senior analyst", "Analyst")
+
+
+def role_names(user) -> list[str]:
+    """The role (group) names a user holds, most senior first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    names = set(user.groups.values_list("name", flat=True))
+    return [name for name in ROLE_ORDER if name in names]
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create the role groups and give each every permission it should hold that exists.
+
+    Called after every app's post_migrate, so permissions created by later apps
+    (triage comes after staff) are attached by the time `migrate` finishes.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ROLES.values():
+        group, _ = Group.objects.using(using).get_or_create(name=role.group)
+        wanted = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".", 1)
+            wanted.extend(Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename))
+        # Exactly these: a permission added to a role group by hand is taken away again.
+        if {p.pk for p in wanted} != set(group.permissions.values_list("pk", flat=True)):
+            group.permissions.set(wanted)

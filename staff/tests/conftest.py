@@ -1,0 +1,11 @@
+import pytest
+
+from staff.testing import FormClient
+
+# The personas (analyst, senior, senior2, manager, outsider and their *_client
+# twins) come from staff.fixtures, loaded suite-wide by the root conftest.
+
+
+@pytest.fixture
+def client():
+    return FormClient()

@@ -1,0 +1,107 @@
+import re
+
+import pytest
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff.models import AuditEvent
+from staff.testing import TEST_PASSWORD, login_verified, make_staff, totp_now
+from staff.tests.helpers import is_signed_in, send_code, sign_in_password
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newcomer(django_user_model):
+    """A new analyst: an account and a role, but no authenticator yet."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("newcomer", password=TEST_PASSWORD)
+    user.groups.add(Group.objects.get(name="Analyst"))
+    return user
+
+
+def pending_device(user) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=user, confirmed=False)
+
+
+def test_someone_without_an_authenticator_is_sent_to_enrol(client, newcomer):
+    response = sign_in_password(client, "newcomer")
+    assert response["Location"].startswith("/staff/enrol/")
+    assert client.get("/staff/")["Location"].startswith("/staff/enrol/")
+
+
+def test_the_enrol_page_draws_the_qr_code_itself_and_shows_the_secret(client, newcomer):
+    sign_in_password(client, "newcomer")
+    body = client.get("/staff/enrol/").content.decode()
+    secret = pending_device(newcomer).config_url.split("secret=")[1].split("&")[0]
+    assert "<svg" in body and "<path" in body
+    assert "data:" not in body
+    assert "<img" not in body
+    assert "".join(re.findall(r"<span>([A-Z2-7]{1,4})</span>", body)) == secret
+
+
+def test_reloading_the_enrol_page_keeps_the_same_secret(client, newcomer):
+    sign_in_password(client, "newcomer")
+    client.get("/staff/enrol/")
+    client.get("/staff/enrol/")
+    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+
+
+def test_a_wrong_code_does_not_confirm_the_authenticator(client, newcomer):
+    sign_in_password(client, "newcomer")
+    client.get("/staff/enrol/")
+    right = totp_now(pending_device(newcomer))
+    response = client.post("/staff/enrol/", {"otp_token": "123456" if right != "123456" else "654321"})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+    assert not is_signed_in(client)
+
+
+def test_the_right_code_confirms_it_and_shows_ten_recovery_codes_once(client, newcomer):
+    sign_in_password(client, "newcomer")
+    client.get("/staff/enrol/")
+    response = client.post("/staff/enrol/", {"otp_token": totp_now(pending_device(newcomer))})
+    assert response.status_code == 200
+    codes = re.findall(r'<span class="code">([a-z2-9]{5}-[a-z2-9]{5})</span>', response.content.decode())
+    assert len(set(codes)) == 10
+    assert StaticToken.objects.filter(device__user=newcomer).count() == 10
+    assert TOTPDevice.objects.get(user=newcomer).confirmed
+    assert is_signed_in(client)
+    assert AuditEvent.objects.filter(actor=newcomer, action=AuditEvent.Action.ENROLLED).count() == 1
+    # Never again: the account page shows how many are left, not the codes.
+    page = client.get("/staff/").content.decode()
+    assert not any(code in page for code in codes)
+
+
+def test_someone_with_an_authenticator_cannot_enrol_another_with_only_the_password(client):
+    user = make_staff("analyst", "settled")
+    sign_in_password(client, "settled")
+    response = client.get("/staff/enrol/")
+    assert response["Location"].startswith("/staff/verify/")
+    response = client.post("/staff/enrol/", {"otp_token": "123456"})
+    assert response["Location"].startswith("/staff/verify/")
+    assert list(TOTPDevice.objects.filter(user=user)) == [user.totp_device]
+
+
+def test_after_enrolling_the_next_sign_in_asks_for_a_code(client, newcomer):
+    sign_in_password(client, "newcomer")
+    client.get("/staff/enrol/")
+    client.post("/staff/enrol/", {"otp_token": totp_now(pending_device(newcomer))})
+    client.post("/staff/logout/")
+    assert sign_in_password(client, "newcomer")["Location"].startswith("/staff/verify/")
+
+
+def test_new_recovery_codes_replace_the_old_ones(client):
+    from staff.testing import recovery_codes_make
+
+    user = make_staff("analyst")
+    old = recovery_codes_make(user)
+    login_verified(client, user)
+    response = client.post("/staff/recovery-codes/")
+    new = re.findall(r'<span class="code">([a-z2-9-]{11})</span>', response.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.RECOVERY_CODES_ISSUED, actor=user).exists()
+    client.post("/staff/logout/")
+    sign_in_password(client, user.username)
+    assert send_code(client, old[0]).status_code == 400

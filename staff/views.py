@@ -1,0 +1,292 @@
+"""Staff sign-in, second factor, account and audit pages.
+
+Sign-in is two steps. The password step logs the user in (Django's login,
+which rotates the session key) but leaves the session unverified: the access
+layer refuses every staff page until the second step passes. Someone with no
+authenticator yet enrols one instead of verifying.
+
+Lockout: every wrong password AND every wrong second-factor code counts as a
+failure for django-axes (per username and per client address), so five in a
+row, of either kind, lock the account for AXES_COOLOFF_TIME. Failures are
+forgiven only when the second factor passes, never at the password step, so
+a stolen password cannot be used to reset the count. Independently, each
+device refuses to check codes for a doubling delay after every wrong one.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import django_otp
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff import services
+from staff.access import staff_view
+from staff.audit import audit_record
+from staff.export import audit_csv_lines
+from staff.forms import AuditFilterForm, CodeForm, EnrolForm, LoginForm
+from staff.models import AuditEvent
+from staff.qr import qr_svg
+from staff.roles import role_names
+from staff.selectors import audit_events_filtered
+from staff.sessions import ENDED
+from staff.signals import LOGOUT_REASON
+
+AUDIT_PAGE_SIZE = 50
+LOW_RECOVERY_CODES = 3
+
+
+def _asked_next(request: HttpRequest) -> str:
+    """The `next` the request carries, if it points at this site; else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: the page that asked, else the queue for
+    those who assess, else the account page (a manager has no queue)."""
+    if target := _asked_next(request):
+        return target
+    user = request.user
+    if user.is_authenticated and not user.has_perm("triage.assess_record"):
+        return reverse("staff:home")
+    try:
+        return reverse(settings.LOGIN_REDIRECT_URL)
+    except NoReverseMatch:
+        return reverse("staff:home")
+
+
+def _with_next(name: str, request: HttpRequest) -> str:
+    target = _asked_next(request)
+    return f"{reverse(name)}?{urlencode({'next': target})}" if target else reverse(name)
+
+
+def _has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _locked_out(request: HttpRequest, username: str = "") -> HttpResponse:
+    context = {"username": username, "cooloff_timedelta": settings.AXES_COOLOFF_TIME}
+    return render(request, "staff/locked_out.html", context, status=429)
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    # Only a page that asked is carried through the forms; the default is
+    # decided at the end, when it is known who signed in.
+    context.setdefault("next", _asked_next(request))
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_authenticated and user.is_verified():
+        return redirect(_next_url(request))
+    ended = request.session.pop(ENDED, "") if request.method == "GET" else ""
+    if request.method == "GET":
+        return _page(request, "staff/login.html", {"form": LoginForm(), "ended": ended})
+
+    form = LoginForm(request.POST)
+    if not form.is_valid():
+        return _page(request, "staff/login.html", {"form": form}, status=400)
+    username = form.cleaned_data["username"]
+    # Through authenticate(), so django-axes counts failures and refuses locked accounts.
+    user = authenticate(request=request, username=username, password=form.cleaned_data["password"])
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            return _locked_out(request, username)
+        form.add_error(None, "That username and password did not match. Check both and try again.")
+        return _page(request, "staff/login.html", {"form": form}, status=400)
+    login(request, user)
+    return redirect(_with_next("staff:verify" if _has_authenticator(user) else "staff:enrol", request))
+
+
+@require_http_methods(["GET", "POST"])
+def verify_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(_with_next("staff:login", request))
+    if user.is_verified():
+        return redirect(_next_url(request))
+    if not _has_authenticator(user):
+        return redirect(_with_next("staff:enrol", request))
+    if request.method == "GET":
+        return _page(request, "staff/verify.html", {"form": CodeForm()})
+
+    form = CodeForm(request.POST)
+    credentials = {"username": user.get_username(), "stage": "second_factor"}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        # Locked out meanwhile (from another client, say): this session ends too.
+        return _end_locked_session(request, user)
+    if not form.is_valid():
+        return _page(request, "staff/verify.html", {"form": form}, status=400)
+
+    check = services.second_factor_check(user=user, code=form.cleaned_data["otp_token"])
+    if check.device is None:
+        if check.throttled_seconds:
+            form.add_error(None, f"Too many wrong codes. Wait {check.throttled_seconds} seconds, then try again.")
+            return _page(request, "staff/verify.html", {"form": form}, status=429)
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            return _end_locked_session(request, user)
+        form.add_error(None, "That code did not work. Codes change every 30 seconds and each works once.")
+        return _page(request, "staff/verify.html", {"form": form}, status=400)
+
+    django_otp.login(request, check.device)
+    axes_reset(username=user.get_username())
+    method = "recovery_code" if check.recovery else "totp"
+    audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Signed in", details={"method": method})
+    if check.recovery:
+        left = services.recovery_codes_left(user=user)
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.RECOVERY_CODE_USED,
+            summary=f"Signed in with a recovery code; {left} left",
+            details={"left": left},
+        )
+        if left <= LOW_RECOVERY_CODES:
+            messages.warning(request, f"You have {left} recovery codes left. Make new ones on your account page.")
+    return redirect(_next_url(request))
+
+
+def _end_locked_session(request: HttpRequest, user) -> HttpResponse:
+    setattr(request, LOGOUT_REASON, "Session ended: locked out after wrong codes")
+    logout(request)
+    request.axes_locked_out = True  # AxesMiddleware answers with the lockout page.
+    return _locked_out(request, user.get_username())
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(_with_next("staff:login", request))
+    if _has_authenticator(user):
+        # Replacing an authenticator needs a manager to remove the old one first:
+        # otherwise a stolen password alone could enrol the thief's phone.
+        return redirect(_next_url(request) if user.is_verified() else _with_next("staff:verify", request))
+
+    device = services.totp_pending_device(user=user)
+    form = EnrolForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if services.totp_enrol_confirm(user=user, device=device, code=form.cleaned_data["otp_token"]):
+                return _enrolled(request, user, device)
+            form.add_error("otp_token", "That code did not match. Check the time on your phone and try the next code.")
+    secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    context = {
+        "form": form,
+        "qr": qr_svg(device.config_url),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "issuer": settings.OTP_TOTP_ISSUER,
+    }
+    return _page(request, "staff/enrol.html", context, status=status)
+
+
+def _enrolled(request: HttpRequest, user, device: TOTPDevice) -> HttpResponse:
+    device.refresh_from_db()
+    codes = services.recovery_codes_issue(user=user)
+    django_otp.login(request, device)
+    axes_reset(username=user.get_username())
+    audit_record(actor=user, action=AuditEvent.Action.ENROLLED, target=device, summary="Enrolled an authenticator app")
+    audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Signed in", details={"method": "totp"})
+    # Shown in this response only: never stored in the clear, never shown again.
+    context = {"codes": codes, "first_time": True, "next": _next_url(request)}
+    return _page(request, "staff/recovery_codes.html", context)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        setattr(request, LOGOUT_REASON, "Logged out")
+        logout(request)  # flushes the session on the server, not only the cookie
+    messages.info(request, "You are signed out.")
+    return redirect("staff:login")
+
+
+@staff_view()
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "roles": role_names(request.user),
+        "recovery_left": services.recovery_codes_left(user=request.user),
+    }
+    return render(request, "staff/home.html", context)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    # Django's form runs AUTH_PASSWORD_VALIDATORS (12 characters at least, not common, not numeric).
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            # Keeps this session (and its second factor); the user's other sessions end.
+            update_session_auth_hash(request, form.user)
+            audit_record(actor=request.user, action=AuditEvent.Action.PASSWORD_CHANGED, summary="Changed password")
+            messages.success(request, "Your password has been changed.")
+            return redirect("staff:home")
+        return render(request, "staff/password.html", {"form": form}, status=400)
+    return render(request, "staff/password.html", {"form": form})
+
+
+@staff_view()
+@require_POST
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    codes = services.recovery_codes_issue(user=request.user)
+    audit_record(actor=request.user, action=AuditEvent.Action.RECOVERY_CODES_ISSUED, summary="Made new recovery codes")
+    return render(request, "staff/recovery_codes.html", {"codes": codes, "first_time": False, "next": ""})
+
+
+def _audit_filter(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, {k: v for k, v in form.cleaned_data.items() if v}
+    return form, {}
+
+
+@staff_view("staff.view_audit")
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _audit_filter(request)
+    page = Paginator(audit_events_filtered(**filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)}
+    return render(request, "staff/audit_list.html", context, status=400 if form.errors else 200)
+
+
+@staff_view("staff.view_audit")
+def audit_export(request: HttpRequest) -> HttpResponse:
+    form, filters = _audit_filter(request)
+    if form.errors:
+        return redirect(f"{reverse('staff:audit')}?{request.GET.urlencode()}")
+    events = audit_events_filtered(**filters)
+    count = events.count()
+    # The export is itself on the trail, before any of it leaves the building.
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORTED,
+        target=("staff.auditevent", "csv"),
+        summary=f"Exported {count} audit events as CSV",
+        details={"filters": {k: str(v) for k, v in filters.items()}, "rows": count},
+    )
+    response = StreamingHttpResponse(audit_csv_lines(events.iterator(chunk_size=2000)), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
