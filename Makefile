@@ -24,6 +24,7 @@ migrate: $(VENV)/.installed
 
 ## The embedded site: SQLite under var/, tasks in-process, on http://$(HOST):$(PORT)/
 run: migrate
+	$(PY) manage.py demo_setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (PostgreSQL, Redis and worker tests run when those are reachable)
