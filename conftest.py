@@ -81,7 +81,7 @@ def reset_celery_connections() -> None:
 
 
 @pytest.fixture
-def use_broker():
+def use_broker(monkeypatch):
     """Publish to a real broker from this test process: use_broker(url)."""
     from reportsite.celery import app
 
@@ -91,6 +91,8 @@ def use_broker():
         reset_celery_connections()
         app.conf.task_always_eager = False
         app.conf.broker_url = url
+        # Celery prefers the environment variable to its own configuration.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
 
     yield switch
     reset_celery_connections()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from enrichment.signals import record_enrichment_finished
 from reports.models import UrlRecord
 from reportsite.queueing import enqueue
 
@@ -110,9 +111,14 @@ def record_claim(record_id: int) -> UrlRecord | None:
 
 
 def record_fail(record: UrlRecord, *, error: str) -> None:
-    UrlRecord.objects.filter(pk=record.pk).exclude(enrichment_state=State.ENRICHED).update(
-        enrichment_state=State.FAILED, enrichment_error=error[:2000], enriched_at=timezone.now()
-    )
+    with transaction.atomic():
+        changed = (
+            UrlRecord.objects.filter(pk=record.pk)
+            .exclude(enrichment_state=State.ENRICHED)
+            .update(enrichment_state=State.FAILED, enrichment_error=error[:2000], enriched_at=timezone.now())
+        )
+        if changed:
+            record_enrichment_finished.send(sender=UrlRecord, record_id=record.pk, state=State.FAILED)
 
 
 def record_note_error(record: UrlRecord, *, error: str) -> None:

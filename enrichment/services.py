@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from enrichment import hosting, liveness, netguard, pipeline
 from enrichment.models import HostAddress, LivenessCheck
+from enrichment.signals import record_enrichment_finished
 from reports.models import UrlRecord
 
 logger = logging.getLogger(__name__)
@@ -206,4 +207,5 @@ def _save_enrichment(
             ]
         )
         liveness_apply(locked, result)
+        record_enrichment_finished.send(sender=UrlRecord, record_id=locked.pk, state=State.ENRICHED)
     return True

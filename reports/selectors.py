@@ -33,6 +33,21 @@ def report_for_receipt(*, reference: str, receipt: str) -> Report | None:
 def report_public_status(report: Report) -> PublicStatus:
     """The coarse status a reporter may see; nothing about what was found.
 
-    Until an analyst has started on any of its addresses a report is received.
+    From the triage state of its addresses, in one query: action taken if any
+    is confirmed criminal; no action needed once every one is finally
+    assessed otherwise; being assessed once an analyst has taken up any of
+    them; received until then (an address still being enriched has no
+    triage row yet and counts as not started).
     """
-    return PublicStatus.RECEIVED
+    # Imported here: triage builds on reports, not the other way round.
+    from triage.models import FINAL, TriageState
+
+    Status = TriageState.Status
+    rows = list(report.addresses.values_list("record__triage__status", "record__triage__started_at"))
+    statuses = [status for status, _ in rows]
+    if Status.CONFIRMED_CRIMINAL in statuses:
+        return PublicStatus.ACTION_TAKEN
+    if rows and all(status in FINAL for status in statuses):
+        return PublicStatus.NO_ACTION
+    started = any(status not in (None, Status.AWAITING_ASSESSMENT) or at is not None for status, at in rows)
+    return PublicStatus.BEING_ASSESSED if started else PublicStatus.RECEIVED

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import template
+
+from triage import defang as _defang
+from triage.models import Outcome
+
+register = template.Library()
+
+
+@register.filter
+def defang(value) -> str:
+    """An address as inert text; the template still escapes it."""
+    return _defang.defang(str(value or ""))
+
+
+@register.filter
+def defang_host(value) -> str:
+    return _defang.defang_host(str(value or ""))
+
+
+@register.filter
+def outcome_label(value) -> str:
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return str(value or "")
