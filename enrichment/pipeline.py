@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from enrichment.signals import record_enrichment_finished
 from reports.models import UrlRecord
-from reportsite.queueing import enqueue
+from reportsite.queueing import enqueue, send_until_failure
 
 logger = logging.getLogger(__name__)
 State = UrlRecord.Enrichment
@@ -37,19 +37,14 @@ def records_queue(record_ids: Iterable[int]) -> int:
     Called after commit. A broker that is down must not fail the reporter's
     request: the records stay new and the sweep queues them later.
     """
-    record_ids = list(record_ids)
-    for done, record_id in enumerate(record_ids):
-        try:
-            _send(record_id)
-        except Exception:
-            logger.warning(
-                "broker unavailable: %d record(s) left pending for the sweep", len(record_ids) - done, exc_info=True
-            )
-            return done
-        UrlRecord.objects.filter(pk=record_id, enrichment_state=State.NEW).update(
-            enrichment_state=State.QUEUED, queued_at=timezone.now()
-        )
-    return len(record_ids)
+    return send_until_failure(list(record_ids), _send_and_mark_queued, what="record(s) left pending for the sweep")
+
+
+def _send_and_mark_queued(record_id: int) -> None:
+    _send(record_id)
+    UrlRecord.objects.filter(pk=record_id, enrichment_state=State.NEW).update(
+        enrichment_state=State.QUEUED, queued_at=timezone.now()
+    )
 
 
 def records_sweep(*, now: datetime | None = None) -> int:
@@ -70,18 +65,12 @@ def records_sweep(*, now: datetime | None = None) -> int:
             .values_list("pk", flat=True)[: settings.SWEEP_BATCH_SIZE]
         )
         UrlRecord.objects.filter(pk__in=ids).update(enrichment_state=State.QUEUED, queued_at=now)
-    sent = 0
-    for record_id in ids:
-        try:
-            _send(record_id)
-        except Exception:
-            logger.warning("broker unavailable during the sweep; %d record(s) wait for the next one", len(ids) - sent)
-            # Put them back to new so the next sweep takes them straight away.
-            UrlRecord.objects.filter(pk__in=ids[sent:], enrichment_state=State.QUEUED, queued_at=now).update(
-                enrichment_state=State.NEW, queued_at=None
-            )
-            break
-        sent += 1
+    sent = send_until_failure(ids, _send, what="record(s) in the sweep")
+    if sent < len(ids):
+        # Those not handed over go back to new, so the next sweep takes them at once.
+        UrlRecord.objects.filter(pk__in=ids[sent:], enrichment_state=State.QUEUED, queued_at=now).update(
+            enrichment_state=State.NEW, queued_at=None
+        )
     if ids:
         logger.info("sweep queued %d record(s) again", sent)
     return sent

@@ -20,7 +20,7 @@ from django.utils import timezone
 from enrichment import liveness, services
 from enrichment.models import LivenessCheck
 from reports.models import UrlRecord
-from reportsite.queueing import enqueue
+from reportsite.queueing import enqueue, send_until_failure
 
 logger = logging.getLogger(__name__)
 
@@ -86,19 +86,13 @@ def records_due_queue(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     ids = records_due_claim(now=now)
-    for sent, record_id in enumerate(ids):
-        try:
-            _send(record_id)
-        except Exception:
-            logger.warning(
-                "broker unavailable: %d liveness re-check(s) wait for the next tick", len(ids) - sent, exc_info=True
-            )
-            # Only rows still holding our lease: one re-checked meanwhile keeps its new time.
-            UrlRecord.objects.filter(pk__in=ids[sent:], next_check_at=now + CLAIM_LEASE).update(next_check_at=now)
-            return sent
-    if ids:
-        logger.info("queued %d liveness re-check(s)", len(ids))
-    return len(ids)
+    sent = send_until_failure(ids, _send, what="liveness re-check(s)")
+    if sent < len(ids):
+        # Only rows still holding our lease: one re-checked meanwhile keeps its new time.
+        UrlRecord.objects.filter(pk__in=ids[sent:], next_check_at=now + CLAIM_LEASE).update(next_check_at=now)
+    if sent:
+        logger.info("queued %d liveness re-check(s)", sent)
+    return sent
 
 
 def record_recheck(*, record_id: int) -> LivenessCheck | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -31,6 +32,21 @@ def enqueue(task: Any, *args: Any) -> None:
         _background().submit(_run, task, args)
     else:
         task.apply(args=list(args))
+
+
+def send_until_failure(ids: list[int], send: Callable[[int], None], *, what: str) -> int:
+    """Hand each id to `send` in order; stop at the first broker failure.
+
+    Returns how many were handed over, so the caller can put the rest back
+    where its own sweep or schedule will find them again.
+    """
+    for sent, item in enumerate(ids):
+        try:
+            send(item)
+        except Exception:
+            logger.warning("broker unavailable: %d %s wait for the next pass", len(ids) - sent, what, exc_info=True)
+            return sent
+    return len(ids)
 
 
 def _background() -> ThreadPoolExecutor:
