@@ -380,9 +380,12 @@ def _request_bytes(target: _Target, method: str) -> bytes:
 
 
 def _read_head(sock: socket.socket, trail: _Trail, clock: _Clock) -> tuple[int, http.client.HTTPMessage]:
-    """Read up to the end of the final response head; never past HEAD_LIMIT on this connection."""
+    """Read up to the end of the final response head.
+
+    HEAD_LIMIT bounds the whole check, not each connection: a chain of
+    redirects or a HEAD-then-GET cannot add up to more than the one budget.
+    """
     buffer = b""
-    read_here = 0
     while True:
         match = _HEAD_END.search(buffer)
         if match:
@@ -391,13 +394,13 @@ def _read_head(sock: socket.socket, trail: _Trail, clock: _Clock) -> tuple[int, 
             if 100 <= status < 200 and status != 101:
                 continue  # An interim answer (100 Continue, 103 Early Hints): the real one follows.
             return status, headers
-        if read_here >= HEAD_LIMIT:
-            raise CheckError(f"response headers longer than {HEAD_LIMIT // 1024} KiB")
+        budget = HEAD_LIMIT - trail.bytes_read
+        if budget <= 0:
+            raise CheckError(f"response headers of this check longer than {HEAD_LIMIT // 1024} KiB in all")
         sock.settimeout(clock.left(clock.read))
-        chunk = sock.recv(min(RECV_CHUNK, HEAD_LIMIT - read_here))
+        chunk = sock.recv(min(RECV_CHUNK, budget))
         if not chunk:
             raise CheckError("connection closed before the response headers")
-        read_here += len(chunk)
         trail.bytes_read += len(chunk)
         buffer += chunk
 

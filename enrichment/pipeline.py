@@ -101,10 +101,10 @@ def record_claim(record_id: int) -> UrlRecord | None:
 
 def record_fail(record: UrlRecord, *, error: str) -> None:
     with transaction.atomic():
-        changed = (
-            UrlRecord.objects.filter(pk=record.pk)
-            .exclude(enrichment_state=State.ENRICHED)
-            .update(enrichment_state=State.FAILED, enrichment_error=error[:2000], enriched_at=timezone.now())
+        # Only a record still in the pipeline: one that another worker finished
+        # (enriched, or failed already) keeps its result and is not announced twice.
+        changed = UrlRecord.objects.filter(pk=record.pk, enrichment_state__in=[State.NEW, State.QUEUED]).update(
+            enrichment_state=State.FAILED, enrichment_error=error[:2000], enriched_at=timezone.now()
         )
         if changed:
             record_enrichment_finished.send(sender=UrlRecord, record_id=record.pk, state=State.FAILED)

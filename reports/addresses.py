@@ -166,6 +166,14 @@ def canonicalize(raw: str) -> str:
     return canonical
 
 
+_USERINFO = re.compile(r"^(?P<before>\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?(?P<userinfo>[^/?#@\s]*@)")
+
+
+def without_credentials(typed: str) -> str:
+    """The address as typed, minus any `user:password@`: credentials are never stored."""
+    return _USERINFO.sub(lambda m: m.group("before") or "", typed, count=1)
+
+
 def url_sha256(canonical: str) -> str:
     """Lowercase hex SHA-256 of the UTF-8 canonical form."""
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

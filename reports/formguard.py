@@ -1,9 +1,12 @@
 """Simple bot traps that need no third-party CAPTCHA.
 
 The form carries a signed token with the time it was served and a one-time
-nonce. A submission faster than REPORT_MIN_FORM_SECONDS, one that fills the
-hidden honeypot field, or one with a forged token is a bot: it is shown the
-ordinary confirmation page and nothing is stored. The nonce also stops a
+nonce. A submission that fills the hidden honeypot field, or comes faster
+than REPORT_MIN_FORM_SECONDS, is a bot: it is shown the ordinary
+confirmation page and nothing is stored. A missing, expired or unreadable
+token is not treated as a bot, because a person who left the form open for
+a day (or a key rotation) would then lose a report without knowing: the form
+comes back, as typed, with a fresh token. The nonce also stops a
 double-click or a browser's "resend" from making the same report twice.
 """
 
@@ -32,12 +35,18 @@ def _read(token: str) -> dict | None:
         return None
 
 
-def looks_like_bot(*, token: str, honeypot: str, now: float | None = None) -> bool:
+PERSON, BOT, STALE = "person", "bot", "stale"
+
+
+def token_check(*, token: str, honeypot: str, now: float | None = None) -> str:
+    """PERSON, BOT (drop quietly) or STALE (show the form again with a fresh token)."""
     now = time.time() if now is None else now
+    if honeypot.strip():
+        return BOT
     data = _read(token)
-    if data is None or honeypot.strip():
-        return True
-    return now - data["t"] < settings.REPORT_MIN_FORM_SECONDS
+    if data is None:
+        return STALE
+    return BOT if now - data["t"] < settings.REPORT_MIN_FORM_SECONDS else PERSON
 
 
 def earlier_submission(token: str) -> str | None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from enrichment.pipeline import records_queue
 from reports import receipts
-from reports.addresses import url_sha256
+from reports.addresses import url_sha256, without_credentials
 from reports.models import Report, ReportedAddress, UrlRecord
 
 REFERENCE_ATTEMPTS = 5
@@ -115,7 +115,12 @@ def report_submit(
                 continue  # The same address twice in one report counts once.
             seen_hashes.add(digest)
             rows.append(
-                ReportedAddress(report=report, record=records[digest], as_typed=address.as_typed, position=len(rows))
+                ReportedAddress(
+                    report=report,
+                    record=records[digest],
+                    as_typed=without_credentials(address.as_typed),
+                    position=len(rows),
+                )
             )
         ReportedAddress.objects.bulk_create(rows)
         transaction.on_commit(lambda: records_queue(new_ids))

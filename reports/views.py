@@ -18,8 +18,18 @@ from reports.selectors import report_for_receipt, report_public_status
 from reports.services import report_submit
 
 
-def _form_page(request: HttpRequest, form: ReportForm, *, status: int = 200, limited: str = "") -> HttpResponse:
-    return render(request, "reports/form.html", {"form": form, "limited": limited}, status=status)
+def _form_page(
+    request: HttpRequest, form: ReportForm, *, status: int = 200, limited: str = "", stale: bool = False
+) -> HttpResponse:
+    context = {"form": form, "limited": limited, "stale": stale}
+    return render(request, "reports/form.html", context, status=status)
+
+
+def _with_fresh_token(form: ReportForm) -> ReportForm:
+    """The same form, as typed, with a new token: what a person gets back when theirs had expired."""
+    data = form.data.copy()
+    data["token"] = formguard.token_issue()
+    return ReportForm(data)
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,18 +43,21 @@ def report_form(request: HttpRequest) -> HttpResponse:
 
     data = form.cleaned_data
     token = data["token"]
-    if formguard.looks_like_bot(token=token, honeypot=data["website"]):
+    verdict = formguard.token_check(token=token, honeypot=data["website"])
+    if verdict == formguard.BOT:
         # The bot sees what a person would see, and learns nothing; nothing is stored.
         context = {"reference": receipts.new_reference(), "receipt": receipts.new_receipt()}
         return render(request, "reports/confirmation.html", context)
+    if verdict == formguard.STALE:
+        return _form_page(request, _with_fresh_token(form), stale=True)
 
     earlier = formguard.earlier_submission(token)
     if earlier:
         return render(request, "reports/already_sent.html", {"reference": earlier})
 
-    verdict = report_allowance_take(request)
-    if not verdict.allowed:
-        return _form_page(request, form, status=429, limited=verdict.scope)
+    allowance = report_allowance_take(request)
+    if not allowance.allowed:
+        return _form_page(request, form, status=429, limited=allowance.scope)
 
     submission = report_submit(
         addresses=data["addresses"],

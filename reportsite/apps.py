@@ -11,6 +11,8 @@ class ReportsiteConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from reportsite import checks  # noqa: F401 - registers the deployment checks
+
         # Embedded `make run`: no broker and no beat, so the development
         # server's serving process keeps the periodic sweep going itself.
         # RUN_MAIN is set in the autoreloader's child, the one that serves.

@@ -25,8 +25,8 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        content_type = request.META.get("CONTENT_TYPE", "").lower()
-        if content_type.startswith("multipart/"):
+        # Django's own parse of the header, as the form parser will see it.
+        if (request.content_type or "").lower().startswith("multipart/"):
             return _refusal(request, 415, "This site does not accept files. Send only the web address.")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -64,7 +64,26 @@ def test_it_gives_up_on_response_headers_longer_than_the_limit(serve):
     result = check_url(server.url())
 
     assert result.outcome == "error"
-    assert result.error == "response headers longer than 32 KiB"
+    assert result.error == "response headers of this check longer than 32 KiB in all"
+    assert result.bytes_read <= HEAD_LIMIT
+
+
+def test_the_limit_holds_for_the_whole_check_across_redirects(serve):
+    # Each hop sends 20 KiB of headers and a redirect to the next: within the
+    # per-connection limit every time, over it in all by the second hop.
+    filler = "".join(f"X-Filler-{i}: {'a' * 400}\r\n" for i in range(50))
+
+    def redirect_with_big_head(request):
+        hop = int(request.target.strip("/") or 0)
+        head = f"HTTP/1.1 302 Found\r\nLocation: /{hop + 1}\r\n{filler}\r\n"
+        return Reply(raw_head=head.encode())
+
+    server = serve(redirect_with_big_head)
+
+    result = check_url(server.url("/0"))
+
+    assert result.outcome == "error"
+    assert "in all" in result.error
     assert result.bytes_read <= HEAD_LIMIT
 
 

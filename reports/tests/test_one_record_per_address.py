@@ -95,3 +95,20 @@ def test_two_simultaneous_reports_of_a_new_address_make_one_record():
     assert set(UrlRecord.objects.values_list("report_count", flat=True)) == {6}
     assert Report.objects.count() == 6
     assert ReportedAddress.objects.count() == 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("http://user:secret@example.com/a", "http://example.com/a"),
+        ("HTTPS://me@example.com/a", "HTTPS://example.com/a"),
+        ("http://example.com/a@b", "http://example.com/a@b"),
+    ],
+)
+def test_credentials_typed_in_an_address_are_never_stored(typed, kept):
+    from reports.addresses import canonicalize
+
+    report = submit(canonicalize(typed), typed=[typed]).report
+    assert report.addresses.get().as_typed == kept
+    assert "secret" not in UrlRecord.objects.get().url

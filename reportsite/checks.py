@@ -1,0 +1,38 @@
+"""Deployment checks (`manage.py check --deploy`) for mistakes that weaken reportsite quietly."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def production_shape(app_configs, **kwargs) -> list[Warning]:
+    found: list[Warning] = []
+    if settings.PRODUCTION and settings.CLIENT_IP_META_KEY == "REMOTE_ADDR":
+        found.append(
+            Warning(
+                "CLIENT_IP_META_KEY is REMOTE_ADDR: behind a reverse proxy every reporter shares the proxy's "
+                "address, so the per-client rate limit acts as a site-wide one and one client's failed staff "
+                "logins lock everybody out.",
+                hint="Set CLIENT_IP_META_KEY=HTTP_X_REAL_IP and have nginx set X-Real-IP.",
+                id="reportsite.W001",
+            )
+        )
+    if settings.PRODUCTION and not settings.CACHE_URL:
+        found.append(
+            Warning(
+                "CACHE_URL is not set: rate limits and form tokens live in each process's memory.",
+                hint="Point CACHE_URL at Redis (redis://host:6379/1).",
+                id="reportsite.W002",
+            )
+        )
+    if settings.PRODUCTION and settings.CELERY_TASK_ALWAYS_EAGER:
+        found.append(
+            Warning(
+                "CELERY_BROKER_URL is not set: background work runs inside the web processes.",
+                hint="Run Celery workers and beat against Redis or RabbitMQ.",
+                id="reportsite.W003",
+            )
+        )
+    return found
