@@ -149,8 +149,28 @@ def _neighbours(records: QuerySet[UrlRecord]) -> list[UrlRecord]:
     )
 
 
-def record_page(record: UrlRecord) -> RecordPage:
-    state = TriageState.objects.select_related("assessment", "claimed_by").filter(record=record).first()
+def record_state(record_id: int) -> TriageState | None:
+    """A record's triage row with everything the record page shows of it, in one query."""
+    return (
+        TriageState.objects.select_related(
+            "claimed_by",
+            "assessment",
+            "assessment__analyst",
+            "assessment__confirmed_by",
+            "assessment__disputed_by",
+        )
+        .filter(pk=record_id)
+        .first()
+    )
+
+
+_UNSET = object()
+
+
+def record_page(record: UrlRecord, *, state: TriageState | None | object = _UNSET) -> RecordPage:
+    """Everything the record page shows; pass `state` if the view already loaded it with `record_state`."""
+    if state is _UNSET:
+        state = record_state(record.pk)
     assessments = list(
         Assessment.objects.filter(record=record).select_related("analyst", "confirmed_by", "disputed_by")
     )

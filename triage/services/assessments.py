@@ -131,9 +131,13 @@ def _actioned_names_add(record: UrlRecord, *, now) -> None:
     if record.registrable_domain:
         names.append((ActionedName.Kind.DOMAIN, record.registrable_domain))
     for kind, name in names:
-        bumped = ActionedName.objects.filter(kind=kind, name=name).update(confirmed_records=F("confirmed_records") + 1)
-        if not bumped:
-            ActionedName.objects.get_or_create(kind=kind, name=name, defaults={"first_confirmed_at": now})
+        # Create-or-fetch first, then a single-statement increment: two confirmations
+        # at once both count (get_or_create re-reads the row when its INSERT loses the race).
+        _row, created = ActionedName.objects.get_or_create(
+            kind=kind, name=name, defaults={"first_confirmed_at": now, "confirmed_records": 1}
+        )
+        if not created:
+            ActionedName.objects.filter(kind=kind, name=name).update(confirmed_records=F("confirmed_records") + 1)
 
 
 def assessment_confirm(*, assessment: Assessment, confirmer, request=None) -> None:

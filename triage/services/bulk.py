@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from reports.models import UrlRecord
 from staff.audit import audit_record
 from staff.models import AuditEvent
 from triage.defang import defang_host
@@ -56,11 +57,27 @@ def records_bulk_assess(*, host: str, record_ids: Sequence[int], assessor, view:
             state.started_at = state.started_at or now
         TriageState.objects.bulk_update(states, ["status", "assessment", "claimed_by", "claimed_until", "started_at"])
         ids = [state.pk for state in states]
-        audit_record(
+        summary = view_summary(view)
+        event = audit_record(
             actor=assessor,
             action=AuditEvent.Action.BULK_ASSESSED,
-            summary=f"{view_summary(view)} on {len(ids)} record(s) of {defang_host(host)}",
+            summary=f"{summary} on {len(ids)} record(s) of {defang_host(host)}",
             details={"records": ids, "outcome": view.outcome, "status": status, "host": host},
             request=request,
         )
+        # One event per record too, so each record's history shows it.
+        for state, assessment in zip(states, created, strict=True):
+            audit_record(
+                actor=assessor,
+                action=AuditEvent.Action.BULK_ASSESSED,
+                target=(UrlRecord._meta.label_lower, state.pk),
+                summary=f"{summary} (one of {len(ids)} on {defang_host(host)})",
+                details={
+                    "assessment": assessment.pk,
+                    "outcome": view.outcome,
+                    "status": status,
+                    "bulk_event": event.pk,
+                },
+                request=request,
+            )
     return ids

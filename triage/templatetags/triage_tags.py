@@ -15,6 +15,12 @@ def defang(value) -> str:
 
 
 @register.filter
+def defang_text(value) -> str:
+    """Free text (a description, an error, a note) with every address in it inert; still escaped by the template."""
+    return _defang.defang_text(str(value or ""))
+
+
+@register.filter
 def defang_host(value) -> str:
     return _defang.defang_host(str(value or ""))
 

@@ -41,9 +41,22 @@ def test_applying_a_non_criminal_outcome_takes_them_out_of_the_queue(senior, sen
     assert response.status_code == 302
     assert {state_of(r).status for r in host_records} == {Status.NO_ACTION}
     assert Assessment.objects.filter(bulk=True, analyst=senior).count() == 3
-    event = AuditEvent.objects.get(action="bulk_assessed")
+    event = AuditEvent.objects.get(action="bulk_assessed", target_type="")
     assert sorted(event.details["records"]) == sorted(ids)
     assert event.actor == senior
+
+
+def test_a_bulk_assessment_shows_in_the_history_of_every_record_it_assessed(senior, senior_client, host_records):
+    ids = [r.pk for r in host_records]
+    post(senior_client, reverse("triage:bulk_apply"), {"host": HOST, "outcome": "outside_remit", "records": ids})
+    per_record = AuditEvent.objects.filter(action="bulk_assessed", target_type="reports.urlrecord")
+    assert sorted(int(e.target_id) for e in per_record) == sorted(ids)
+    for record in host_records:
+        event = per_record.get(target_id=str(record.pk))
+        assert event.actor == senior
+        assert event.details["assessment"] == state_of(record).assessment_id
+        html = senior_client.get(reverse("triage:record", args=[record.pk])).content.decode()
+        assert "Bulk assessed: Outside remit (one of 3 on cdn[.]example[.]net)" in html
 
 
 def test_a_bulk_criminal_outcome_still_needs_a_second_senior_for_each_record(

@@ -51,9 +51,45 @@ def test_nobody_can_take_a_record_another_analyst_holds(analyst, senior, senior_
     page = senior_client.get(reverse("triage:record", args=[record.pk]))
     assert "analyst is assessing this record" in page.content.decode()
     response = post(senior_client, reverse("triage:assess", args=[record.pk]), CRIMINAL_A)
-    assert response.status_code == 302
+    assert response.status_code == 409
     assert state_of(record).status == TriageState.Status.AWAITING_ASSESSMENT
+    assert state_of(record).claimed_by == analyst
     assert not record.assessments.exists()
+
+
+def test_an_assessment_sent_after_the_claim_lapsed_is_saved_if_nobody_took_the_record(analyst, analyst_client, record):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        claims.record_claim(record_id=record.pk, user=analyst)
+        traveller.shift(timedelta(minutes=20))  # a long think: the claim lapsed
+        response = post(
+            analyst_client, reverse("triage:assess", args=[record.pk]), {**CRIMINAL_A, "notes": "Long look"}
+        )
+    assert response.status_code == 302
+    state = state_of(record)
+    assert state.status == TriageState.Status.AWAITING_CONFIRMATION
+    assert state.assessment.analyst == analyst and state.assessment.notes == "Long look"
+    assert state.claimed_by is None
+
+
+def test_an_assessment_sent_after_someone_else_took_the_lapsed_record_is_kept_on_screen(
+    analyst, analyst_client, senior, record
+):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        claims.record_claim(record_id=record.pk, user=analyst)
+        traveller.shift(timedelta(minutes=20))
+        assert claims.record_claim(record_id=record.pk, user=senior)
+        response = post(
+            analyst_client,
+            reverse("triage:assess", args=[record.pk]),
+            {**CRIMINAL_A, "notes": "Twenty minutes of careful notes"},
+        )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "someone else has taken it" in html and "Your assessment was not saved" in html
+    assert "Twenty minutes of careful notes" in html  # the bound form, as typed
+    assert 'name="outcome"' in html
+    assert not record.assessments.exists()
+    assert state_of(record).claimed_by == senior
 
 
 def test_assessing_needs_a_claim(analyst, record):

@@ -156,3 +156,19 @@ def test_only_a_senior_analyst_can_confirm(analyst, senior, record):
     first = assess(senior, record, "criminal_a")
     with pytest.raises(FourEyes):
         assessment_confirm(assessment=first, confirmer=analyst)
+
+
+def test_a_senior_with_hundreds_of_own_pending_assessments_still_sees_the_ones_to_confirm(
+    analyst, senior, senior_client
+):
+    from triage.services.assessments import View
+    from triage.services.bulk import records_bulk_assess
+
+    own = [enriched_record(f"http://many.example.com/{n}") for n in range(201)]
+    view = View(outcome="criminal_c", age_group="14-15", sex="unknown", site_type="forum", commercial=False)
+    records_bulk_assess(host="many.example.com", record_ids=[r.pk for r in own], assessor=senior, view=view)
+    theirs = enriched_record("http://img.example.com/theirs")
+    assess(analyst, theirs, "criminal_a")  # the newest: last in the oldest-first order
+    html = senior_client.get(reverse("triage:to_confirm")).content.decode()
+    assert reverse("triage:confirm", args=[theirs.pk]) in html
+    assert "1 for you" in html

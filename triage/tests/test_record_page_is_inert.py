@@ -1,5 +1,6 @@
 """Reported addresses and descriptions full of HTML and script stay inert text on every staff page."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -153,3 +154,113 @@ def _assert_inert_without_description(html: str) -> None:
             assert attrs.get("href", "").startswith(("/", "#", "?")), attrs
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "evil-host[.]example[.]net" in html
+
+
+# Addresses hidden inside the address and inside free text: userinfo, query, fragment, descriptions, notes.
+NESTED_URL = (
+    "http://victim.example.org@evil-host.example.net/r?u=https://evil.example/a.jpg"
+    "&ip=203.0.113.9#//second.example.com/x"
+)
+NESTED_TEXT = "It sent me on to https://evil.example/b.jpg and then www.evil.example and 203.0.113.9"
+LIVE_NAMES = ("evil.example", "victim.example.org", "evil-host.example.net", "second.example.com", "203.0.113.9")
+LIVE_SCHEME = re.compile(r"(?i)\b(?:https?|ftps?|wss?):[/\\]{2}")
+
+
+class Text(HTMLParser):
+    """Every text node and attribute value, except the copy field's, which must carry the live address."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+        self.copy_carriers: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k.lower(): v or "" for k, v in attrs}
+        for name, value in attrs.items():
+            if (tag == "input" and attrs.get("id") == "live-address" and name == "value") or name == "data-copy-text":
+                self.copy_carriers.append(value)
+            else:
+                self.attributes.append(value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _assert_no_live_address(html: str, *, attributes: bool = True) -> Text:
+    page = Text()
+    page.feed(html)
+    text = " ".join(page.text)
+    assert not LIVE_SCHEME.search(text), LIVE_SCHEME.search(text)
+    for name in LIVE_NAMES:
+        assert name not in text, name
+        if attributes:
+            assert not [value for value in page.attributes if name in value], name
+    return page
+
+
+@pytest.fixture
+def nested(db, analyst):
+    record = UrlRecord.objects.create(
+        url=NESTED_URL,
+        url_sha256=url_sha256(NESTED_URL),
+        host="evil-host.example.net",
+        registrable_domain="example.net",
+        enrichment_state="enriched",
+        enrichment_error=f"lookup of evil.example failed after {NESTED_URL}",
+        network_name="AS-EVIL evil.example hosting",
+        online=True,
+    )
+    states_create([record.pk])
+    report_about(record, description=NESTED_TEXT)
+    HostAddress.objects.create(
+        record=record, ip="192.0.2.66", country_code="NL", network_name="https://evil.example/asn", geo_source="test"
+    )
+    LivenessCheck.objects.create(
+        record=record,
+        outcome="error",
+        server="evil.example/1.0",
+        final_url=NESTED_URL,
+        redirects=[{"url": NESTED_URL, "status": 302, "location": "https://evil.example/next", "method": "HEAD"}],
+        detail="connection to https://evil.example/x (203.0.113.9) refused",
+    )
+    return record
+
+
+def test_addresses_nested_in_the_address_and_in_free_text_are_never_live_on_the_queue(analyst_client, nested):
+    _assert_no_live_address(analyst_client.get(reverse("triage:queue")).content.decode())
+
+
+def test_addresses_nested_in_the_address_and_in_free_text_are_never_live_on_the_record_page(
+    analyst, analyst_client, nested
+):
+    assess(analyst, nested, "not_illegal", notes="Bounces to https://evil.example/c via victim.example.org")
+    html = analyst_client.get(reverse("triage:record", args=[nested.pk])).content.decode()
+    page = _assert_no_live_address(html)
+    assert page.copy_carriers == [NESTED_URL, NESTED_URL]  # the deliberate copy field stays live
+    for shown in (
+        "hxxp://victim[.]example[.]org@evil-host[.]example[.]net/r?u=hxxps://evil[.]example/a[.]jpg",
+        "It sent me on to hxxps://evil[.]example/b[.]jpg and then www[.]evil[.]example and 203[.]0[.]113[.]9",
+        "lookup of evil[.]example failed",
+        "connection to hxxps://evil[.]example/x (203[.]0[.]113[.]9) refused",
+        "hxxps://evil[.]example/next",
+        "hxxps://evil[.]example/asn",
+        "Bounces to hxxps://evil[.]example/c via victim[.]example[.]org",
+    ):
+        assert shown in html, shown
+
+
+def test_notes_with_addresses_are_dead_on_the_bulk_confirmation_page(senior_client, nested):
+    from triage.tests.helpers import post
+
+    response = post(
+        senior_client,
+        reverse("triage:bulk"),
+        {"host": "evil-host.example.net", "outcome": "not_illegal", "notes": "All redirect to https://evil.example/"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    _assert_no_live_address(html, attributes=False)  # the notes ride along in a hidden field, as typed
+    assert "All redirect to hxxps://evil[.]example/" in html

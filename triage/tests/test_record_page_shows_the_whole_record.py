@@ -61,7 +61,7 @@ def test_it_shows_hosting_and_liveness_defanged(analyst_client, record):
     assert "198[.]51[.]100[.]20" in html and "198.51.100.20" not in html
     assert "AS64500 Example Hosting GmbH" in html
     assert "approximate" in html and "2026-10-01" in html
-    assert "hxxps://cdn[.]example[.]org/x.jpg" in html
+    assert "hxxps://cdn[.]example[.]org/x[.]jpg" in html
     assert "image/jpeg" in html and "nginx" in html
 
 
@@ -102,3 +102,30 @@ def test_a_record_still_being_enriched_cannot_be_taken(analyst_client, db):
 
 def test_an_unknown_record_is_a_404(analyst_client, db):
     assert analyst_client.get(reverse("triage:record", args=[999999])).status_code == 404
+
+
+def test_the_page_reads_the_triage_row_once_and_the_people_on_it_in_the_same_query(
+    analyst, senior, senior_client, record
+):
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from triage.services.assessments import assessment_confirm
+
+    first = assess(analyst, record, "criminal_a")
+    assessment_confirm(assessment=first, confirmer=senior)
+    users = get_user_model()._meta.db_table
+
+    def selects_from(table: str, queries) -> list[str]:
+        main_table = re.compile(rf'^\s*SELECT .*? FROM "{table}"(?:\s|$)', re.S)
+        return [q["sql"] for q in queries if main_table.match(q["sql"])]
+
+    with CaptureQueriesContext(connection) as queries:
+        html = senior_client.get(reverse("triage:record", args=[record.pk])).content.decode()
+    assert "analyst, " in html and "confirmed by senior" in html
+    assert len(selects_from("triage_triagestate", queries.captured_queries)) == 1
+    # Only the session's own user is read on its own; the analyst and the confirmer come joined.
+    assert len(selects_from(users, queries.captured_queries)) <= 1

@@ -16,13 +16,16 @@ from triage.models import TriageState
 from triage.services.assessments import TriageError, View, assessment_confirm, assessment_dispute
 from triage.views.common import record_for_triage, triage_page
 
+LIST_LIMIT = 200
+
 
 @staff_view("triage.confirm_assessment")
 @require_GET
 def to_confirm(request: HttpRequest) -> HttpResponse:
-    states = list(selectors.to_confirm()[:200])
-    theirs = [s for s in states if s.assessment.analyst_id != request.user.pk]
-    mine = [s for s in states if s.assessment.analyst_id == request.user.pk]
+    # Split in the query: a senior's own pending assessments must never crowd out the ones they can confirm.
+    waiting = selectors.to_confirm()
+    theirs = list(waiting.exclude(assessment__analyst=request.user)[:LIST_LIMIT])
+    mine = list(waiting.filter(assessment__analyst=request.user)[:LIST_LIMIT])
     return triage_page(request, "triage/confirm_list.html", {"theirs": theirs, "mine": mine}, section="confirm")
 
 
@@ -30,7 +33,7 @@ def to_confirm(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_for_triage(pk)
-    state = TriageState.objects.select_related("assessment", "assessment__analyst").filter(pk=record.pk).first()
+    state = selectors.record_state(record.pk)
     if state is None or state.status != TriageState.Status.AWAITING_CONFIRMATION:
         messages.info(request, "This record is not waiting for confirmation.")
         return redirect("triage:record", pk=record.pk)
@@ -65,7 +68,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             summary="Viewed to confirm",
             request=request,
         )
-    page = selectors.record_page(record)
+    # A refusal (409) means the row changed under us: read it again for the page.
+    page = selectors.record_page(record, state=state) if status != 409 else selectors.record_page(record)
     context = {
         "record": record,
         "state": state,

@@ -13,15 +13,32 @@ from staff.audit import audit_record
 from staff.models import AuditEvent
 from triage import selectors
 from triage.forms import AssessmentForm
+from triage.models import TriageState
 from triage.services import claims
-from triage.services.assessments import TriageError, View, record_assess
+from triage.services.assessments import ClaimNeeded, TriageError, View, record_assess
 from triage.views.common import record_for_triage, triage_page
 
 
-def _record_page(request: HttpRequest, record: UrlRecord, form: AssessmentForm, *, status: int = 200) -> HttpResponse:
-    page = selectors.record_page(record)
+def _record_page(
+    request: HttpRequest,
+    record: UrlRecord,
+    form: AssessmentForm,
+    *,
+    status: int = 200,
+    kept_form: bool = False,
+    state: TriageState | None = None,
+) -> HttpResponse:
+    page = selectors.record_page(record, state=state) if state is not None else selectors.record_page(record)
     holds = bool(page.state and page.state.claimed_by_user(request.user))
-    context = {"p": page, "record": record, "state": page.state, "form": form, "holds_claim": holds}
+    context = {
+        "p": page,
+        "record": record,
+        "state": page.state,
+        "form": form,
+        "holds_claim": holds,
+        # A refused assessment: the bound form is shown again so nothing typed is lost.
+        "kept_form": kept_form and not holds,
+    }
     return triage_page(request, "triage/record.html", context, status=status)
 
 
@@ -29,11 +46,11 @@ def _record_page(request: HttpRequest, record: UrlRecord, form: AssessmentForm, 
 @require_GET
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_for_triage(pk)
-    state = record.triage if hasattr(record, "triage") else None
+    state = selectors.record_state(record.pk)  # loaded once, for the claim and for the page
     if state is not None:
         claims.claim_renew(state=state, user=request.user)
     audit_record(actor=request.user, action=AuditEvent.Action.RECORD_VIEWED, target=record, request=request)
-    return _record_page(request, record, AssessmentForm(record=record))
+    return _record_page(request, record, AssessmentForm(record=record), state=state)
 
 
 @staff_view("triage.assess_record")
@@ -43,13 +60,22 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssessmentForm(request.POST, record=record)
     if not form.is_valid():
         return _record_page(request, record, form, status=400)
+    view = View.from_form(form.cleaned_data)
     try:
-        assessment = record_assess(
-            record=record, analyst=request.user, view=View.from_form(form.cleaned_data), request=request
-        )
+        try:
+            assessment = record_assess(record=record, analyst=request.user, view=view, request=request)
+        except ClaimNeeded:
+            # The claim lapsed while the analyst was typing. If nobody else took
+            # the record, take it back and save; otherwise keep what they typed.
+            if not claims.record_claim(record_id=record.pk, user=request.user, request=request):
+                raise ClaimNeeded(
+                    "Your hold on this record lapsed and someone else has taken it, or it has been decided "
+                    "since. Your assessment was not saved; it is kept below."
+                ) from None
+            assessment = record_assess(record=record, analyst=request.user, view=view, request=request)
     except TriageError as refusal:
-        messages.error(request, str(refusal))
-        return redirect("triage:record", pk=record.pk)
+        form.add_error(None, str(refusal))
+        return _record_page(request, record, form, status=409, kept_form=True)
     if assessment.criminal:
         messages.success(request, "Assessed. A second senior analyst will now confirm it.")
     else:
