@@ -224,8 +224,13 @@ AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "staff.access.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
-# Staff client addresses are kept by axes for lockouts only; reporters never log in.
+# Staff client addresses (and User-Agents) are kept only in axes' failure
+# records (AccessAttempt), for lockout; successful sign-ins leave no AccessLog
+# row. Reporters never log in.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# django-otp's admin never shows a TOTP key, QR code or static token.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Analysts are reminded to take a break after this much continuous triage.
 TRIAGE_BREAK_AFTER = timedelta(minutes=env_int("TRIAGE_BREAK_AFTER_MINUTES", 50, minimum=1))
 TRIAGE_CLAIM_TTL = timedelta(minutes=env_int("TRIAGE_CLAIM_MINUTES", 15, minimum=1))

@@ -7,7 +7,9 @@
 
 A staff view needs, in this order: a logged-in, active account (else the
 login page, coming back here afterwards); a passed second factor (else the
-verify page, or the enrol page for someone who has no device yet); and the
+verify page, or the enrol page for someone who has no device yet; someone
+who has only passed the password step is not logged in yet, see
+staff.sessions.PENDING, and is sent there too); and the
 permission, if one is named (else a 403 page). Every answer, refusals
 included, is marked never cacheable.
 """
@@ -49,6 +51,12 @@ def staff_gate(request: HttpRequest, permission: str | None = None) -> HttpRespo
     """None when the request may go on; otherwise the redirect or refusal to send."""
     user = request.user
     if not user.is_authenticated or not user.is_active:
+        from staff.sessions import pending_user
+
+        # Past the password but not yet the second factor: that is where to go on.
+        pending = pending_user(request) if not user.is_authenticated else None
+        if pending is not None:
+            return _to("staff:verify" if user_has_device(pending) else "staff:enrol", request)
         return _to("staff:login", request)
     if not user.is_verified():
         return _to("staff:verify" if user_has_device(user) else "staff:enrol", request)

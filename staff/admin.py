@@ -6,11 +6,17 @@ from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.audit import audit_record
 from staff.models import AuditEvent
+from staff.roles import MANAGER
 
 
 @admin.register(AuditEvent)
@@ -43,12 +49,52 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+def _protected_users(request):
+    """Accounts a non-superuser may not change, nor reset the authenticator of.
+
+    Superusers, and every other Manager: otherwise a manager could reset a
+    password and an authenticator and sign in as them. A superuser may change
+    anyone.
+    """
+    if request.user.is_superuser:
+        return User.objects.none()
+    return User.objects.filter(Q(is_superuser=True) | Q(groups__name=MANAGER.group)).exclude(pk=request.user.pk)
+
+
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    """Managers add people, set roles and deactivate accounts; only a superuser grants superuser."""
+    """Managers add people, set Analyst/Senior analyst roles and deactivate accounts.
+
+    For anyone but a superuser: superusers are not listed at all; other
+    Managers can be looked at but not changed (nor their password set); the
+    Manager role cannot be granted; and one's own account's groups and
+    permissions are read-only, so nobody raises their own role.
+    """
 
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
     list_filter = ("is_active", "is_staff", "groups")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        # Also guards the admin's set-password page, which asks this.
+        return obj is None or not _protected_users(request).filter(pk=obj.pk).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and obj is not None and obj.pk == request.user.pk:
+            fields += ["groups", "user_permissions", "is_staff", "is_superuser"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Only a superuser makes someone a Manager.
+            kwargs["queryset"] = Group.objects.exclude(name=MANAGER.group)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -60,6 +106,35 @@ class StaffUserAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deactivate instead: the trail and the assessments keep pointing at the account.
         return request.user.is_superuser
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """Managers see authenticators only to delete one (a lost phone; the person enrols again).
+
+    OTP_ADMIN_HIDE_SENSITIVE_DATA hides the key and QR code; the key and QR
+    pages are refused to everyone but a superuser whatever that setting says,
+    and a non-superuser does not see the devices of superusers or other Managers.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.exclude(user__in=_protected_users(request))
+
+    def config_view(self, request, pk):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().qrcode_view(request, pk)
 
 
 _PEOPLE = {"auth.user", "auth.group", "otp_totp.totpdevice", "otp_static.staticdevice"}

@@ -29,4 +29,9 @@ class StaffAdminSite(OTPAdminSite):
             from staff.access import staff_refusal
 
             return staff_refusal(request, "admin")
+        from staff.sessions import pending_user
+
+        if pending_user(request) is not None:
+            # Past the password step only: on to the second factor.
+            return redirect(f"{reverse('staff:verify')}?{urlencode({'next': target})}")
         return redirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")

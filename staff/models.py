@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
 
 class AuditEvent(models.Model):
@@ -73,3 +74,38 @@ class AuditEvent(models.Model):
     @property
     def target_label(self) -> str:
         return f"{self.target_type} {self.target_id}".strip()
+
+
+class RecoveryCodeDevice(StaticDevice):
+    """django-otp's static device, with its tokens stored hashed (staff.recovery).
+
+    Same table as StaticDevice. Each StaticToken.token holds a digest, never
+    the code; a code is compared against every token of the device in
+    constant time and deleted when it matches (single use).
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "recovery code set"
+        # Nobody is given permissions on it: it is managed only by staff.services.
+        default_permissions = ()
+
+    def verify_token(self, token) -> bool:
+        from staff.recovery import recovery_code_matches
+
+        verify_allowed, _ = self.verify_is_allowed()
+        if not verify_allowed:
+            return False
+        match = None
+        for stored in list(self.token_set.all()):
+            # No early exit: every token is compared.
+            if recovery_code_matches(stored.token, str(token)) and match is None:
+                match = stored
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True

@@ -32,11 +32,16 @@ MANAGER = Role(
         "staff.manage_configuration",
         # Users are added, changed and deactivated in the admin, never deleted:
         # the audit trail keeps pointing at them. Group permissions are code.
+        # staff.admin narrows change_user: no superusers, no other Managers,
+        # not one's own groups, and the Manager role only from a superuser.
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
         # Resetting a lost authenticator: delete the device, the person enrols again.
+        # View is needed to find the device; it shows no key or QR code
+        # (OTP_ADMIN_HIDE_SENSITIVE_DATA, and staff.admin refuses those pages
+        # and the devices of superusers and other Managers to non-superusers).
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
     ),

@@ -10,6 +10,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from staff.models import RecoveryCodeDevice
+from staff.recovery import recovery_code_digest
+
 RECOVERY_CODE_COUNT = 10
 # No 0/O or 1/l/I: codes are read off paper and typed by hand.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -50,11 +53,15 @@ def totp_enrol_confirm(*, user, device: TOTPDevice, code: str) -> bool:
 
 @transaction.atomic
 def recovery_codes_issue(*, user, count: int = RECOVERY_CODE_COUNT) -> list[str]:
-    """Replace the user's recovery codes with `count` new single-use ones and return them."""
+    """Replace the user's recovery codes with `count` new single-use ones and return them.
+
+    Only a keyed hash of each code is stored (staff.recovery): the plain codes
+    exist in the returned list only, to be shown once.
+    """
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [_recovery_code() for _ in range(count)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_digest(code)) for code in codes])
     return [recovery_code_display(code) for code in codes]
 
 
@@ -84,7 +91,8 @@ def second_factor_check(*, user, code: str) -> CodeCheck:
         return CodeCheck(None)
     wait = 0
     totp_devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
-    static_devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
+    # Through the proxy, whose verify_token compares hashes.
+    static_devices = RecoveryCodeDevice.objects.select_for_update().filter(user=user, confirmed=True)
     # Six digits is an authenticator code; anything else can only be a recovery code.
     candidates = list(totp_devices) if code.isdigit() else list(static_devices)
     for device in candidates:
@@ -95,5 +103,5 @@ def second_factor_check(*, user, code: str) -> CodeCheck:
                 wait = max(wait, int((locked_until - timezone.now()).total_seconds()) + 1)
             continue
         if device.verify_token(code):
-            return CodeCheck(device, recovery=isinstance(device, StaticDevice))
+            return CodeCheck(device, recovery=isinstance(device, RecoveryCodeDevice))
     return CodeCheck(None, throttled_seconds=wait)

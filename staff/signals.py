@@ -35,7 +35,10 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django has already masked the password; only the typed name is kept.
     typed = str(credentials.get("username") or "")
     stage = credentials.get("stage", "password")
-    summary = "Wrong second-factor code" if stage == "second_factor" else "Wrong username or password, or refused"
+    summary = {
+        "second_factor": "Wrong second-factor code",
+        "enrolment": "Wrong code while enrolling an authenticator",
+    }.get(stage, "Wrong username or password, or refused")
     audit_record(
         actor=None,
         actor_username=typed,

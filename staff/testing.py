@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.roles import ROLES, roles_sync
+from staff.sessions import PENDING, pending_record
 
 # Long enough and uncommon enough for the password validators.
 TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105  (tests only)
@@ -66,7 +67,11 @@ def totp_now(device: TOTPDevice, *, offset_steps: int = 0) -> str:
 
 
 def recovery_codes_make(user, count: int = 10) -> list[str]:
-    """Give the user a fresh set of recovery codes and return them."""
+    """Give the user a fresh set of recovery codes and return them (as shown: "abcde-fghjk").
+
+    Only their hashes are stored (staff.recovery), so keep the returned list:
+    it is the only place the plain codes exist.
+    """
     from staff.services import recovery_codes_issue
 
     return recovery_codes_issue(user=user, count=count)
@@ -86,8 +91,14 @@ def login_verified(client: Client, user) -> Client:
 
 
 def login_password_only(client: Client, user) -> Client:
-    """Signed in with the password but not past the second factor."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    """Past the password step but not the second factor.
+
+    As the real sign-in leaves it: not logged in yet (request.user is
+    anonymous), the user kept as pending in the session (staff.sessions).
+    """
+    session = client.session
+    session[PENDING] = pending_record(user, "django.contrib.auth.backends.ModelBackend")
+    session.save()
     client.user = user  # type: ignore[attr-defined]
     return client
 

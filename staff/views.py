@@ -1,9 +1,11 @@
 """Staff sign-in, second factor, account and audit pages.
 
-Sign-in is two steps. The password step logs the user in (Django's login,
-which rotates the session key) but leaves the session unverified: the access
-layer refuses every staff page until the second step passes. Someone with no
-authenticator yet enrols one instead of verifying.
+Sign-in is two steps. The password step does not log the user in: it rotates
+the session key and keeps the user as "pending" in the session
+(staff.sessions.PENDING). Only when the second step passes does Django's
+login() run (rotating the key again, setting last_login, and starting the
+session limits). Someone with no authenticator yet enrols one instead of
+verifying; a wrong code while enrolling counts like a wrong verification code.
 
 Lockout: every wrong password AND every wrong second-factor code counts as a
 failure for django-axes (per username and per client address), so five in a
@@ -42,7 +44,7 @@ from staff.models import AuditEvent
 from staff.qr import qr_svg
 from staff.roles import role_names
 from staff.selectors import audit_events_filtered
-from staff.sessions import ENDED
+from staff.sessions import ENDED, pending_clear, pending_start, pending_user
 from staff.signals import LOGOUT_REASON
 
 AUDIT_PAGE_SIZE = 50
@@ -74,6 +76,31 @@ def _next_url(request: HttpRequest) -> str:
 def _with_next(name: str, request: HttpRequest) -> str:
     target = _asked_next(request)
     return f"{reverse(name)}?{urlencode({'next': target})}" if target else reverse(name)
+
+
+def _signing_in(request: HttpRequest):
+    """(user, pending): who is between the password and the second factor.
+
+    Normally the pending user of this session; a session already logged in
+    but unverified (made by other means, e.g. tests) is accepted as well.
+    """
+    pending = pending_user(request)
+    if pending is not None:
+        return pending, True
+    if request.user.is_authenticated:
+        return request.user, False
+    return None, False
+
+
+def _sign_in_complete(request: HttpRequest, user, device, pending: bool) -> None:
+    """The second factor passed: now log in (if not yet) and mark the session verified."""
+    if pending:
+        pending_clear(request)
+        login(request, user)  # rotates the session key, sets last_login
+    django_otp.login(request, device)
+    user.otp_device = device
+    user.is_verified = lambda: True
+    axes_reset(username=user.get_username())
 
 
 def _has_authenticator(user) -> bool:
@@ -112,16 +139,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return _locked_out(request, username)
         form.add_error(None, "That username and password did not match. Check both and try again.")
         return _page(request, "staff/login.html", {"form": form}, status=400)
-    login(request, user)
+    if request.user.is_authenticated:
+        logout(request)  # someone else's unverified session: not carried over
+    # Not logged in yet: that waits for the second factor.
+    pending_start(request, user)
     return redirect(_with_next("staff:verify" if _has_authenticator(user) else "staff:enrol", request))
 
 
 @require_http_methods(["GET", "POST"])
 def verify_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
+    user, pending = _signing_in(request)
+    if user is None:
         return redirect(_with_next("staff:login", request))
-    if user.is_verified():
+    if not pending and user.is_verified():
         return redirect(_next_url(request))
     if not _has_authenticator(user):
         return redirect(_with_next("staff:enrol", request))
@@ -147,8 +177,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "That code did not work. Codes change every 30 seconds and each works once.")
         return _page(request, "staff/verify.html", {"form": form}, status=400)
 
-    django_otp.login(request, check.device)
-    axes_reset(username=user.get_username())
+    _sign_in_complete(request, user, check.device, pending)
     method = "recovery_code" if check.recovery else "totp"
     audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Signed in", details={"method": method})
     if check.recovery:
@@ -173,22 +202,30 @@ def _end_locked_session(request: HttpRequest, user) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def enrol_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
+    user, pending = _signing_in(request)
+    if user is None:
         return redirect(_with_next("staff:login", request))
     if _has_authenticator(user):
         # Replacing an authenticator needs a manager to remove the old one first:
         # otherwise a stolen password alone could enrol the thief's phone.
-        return redirect(_next_url(request) if user.is_verified() else _with_next("staff:verify", request))
+        verified = not pending and user.is_verified()
+        return redirect(_next_url(request) if verified else _with_next("staff:verify", request))
 
     device = services.totp_pending_device(user=user)
     form = EnrolForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
+        # Wrong codes here count towards the lockout exactly as at the verify step.
+        credentials = {"username": user.get_username(), "stage": "enrolment"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return _end_locked_session(request, user)
         if form.is_valid():
             if services.totp_enrol_confirm(user=user, device=device, code=form.cleaned_data["otp_token"]):
-                return _enrolled(request, user, device)
+                return _enrolled(request, user, device, pending)
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return _end_locked_session(request, user)
             form.add_error("otp_token", "That code did not match. Check the time on your phone and try the next code.")
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
     context = {
@@ -200,14 +237,14 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     return _page(request, "staff/enrol.html", context, status=status)
 
 
-def _enrolled(request: HttpRequest, user, device: TOTPDevice) -> HttpResponse:
+def _enrolled(request: HttpRequest, user, device: TOTPDevice, pending: bool) -> HttpResponse:
     device.refresh_from_db()
     codes = services.recovery_codes_issue(user=user)
-    django_otp.login(request, device)
-    axes_reset(username=user.get_username())
+    _sign_in_complete(request, user, device, pending)
     audit_record(actor=user, action=AuditEvent.Action.ENROLLED, target=device, summary="Enrolled an authenticator app")
     audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Signed in", details={"method": "totp"})
-    # Shown in this response only: never stored in the clear, never shown again.
+    # Shown in this response only: only a keyed hash of each is stored
+    # (staff.recovery), so they can never be shown again.
     context = {"codes": codes, "first_time": True, "next": _next_url(request)}
     return _page(request, "staff/recovery_codes.html", context)
 
@@ -217,6 +254,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         setattr(request, LOGOUT_REASON, "Logged out")
         logout(request)  # flushes the session on the server, not only the cookie
+    else:
+        request.session.flush()  # a half-finished sign-in, if any, ends too
     messages.info(request, "You are signed out.")
     return redirect("staff:login")
 

@@ -105,3 +105,20 @@ def test_new_recovery_codes_replace_the_old_ones(client):
     client.post("/staff/logout/")
     sign_in_password(client, user.username)
     assert send_code(client, old[0]).status_code == 400
+
+
+def test_wrong_codes_while_enrolling_count_towards_the_lockout(client, newcomer, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    sign_in_password(client, "newcomer")
+    client.get("/staff/enrol/")
+    right = totp_now(pending_device(newcomer))
+    wrong = "123456" if right != "123456" else "654321"
+    statuses = [client.post("/staff/enrol/", {"otp_token": wrong}).status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 400, 429]
+    assert client.get("/staff/enrol/")["Location"].startswith("/staff/login/")
+    assert sign_in_password(client, "newcomer").status_code == 429
+    failed = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, actor_username="newcomer")
+    assert failed.filter(details={"stage": "enrolment"}).count() == 5
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKOUT).exists()
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()

@@ -85,3 +85,15 @@ def test_a_device_waits_longer_after_each_wrong_code(client, analyst, settings):
     assert response.status_code == 429
     assert "Too many wrong codes" in response.content.decode()
     assert not is_signed_in(client)
+
+
+def test_successful_sign_ins_leave_no_client_address_in_axes_access_log(client, analyst):
+    from axes.models import AccessAttempt, AccessLog
+
+    sign_in_password(client, "analyst", WRONG)
+    # Failure records stay: they are what the lockout counts.
+    assert AccessAttempt.objects.exists()
+    sign_in_password(client, "analyst")
+    send_code(client, totp_now(analyst.totp_device))
+    assert is_signed_in(client)
+    assert not AccessLog.objects.exists()

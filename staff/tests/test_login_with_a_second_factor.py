@@ -104,3 +104,45 @@ def test_an_analyst_lands_on_the_queue(client, analyst):
     sign_in_password(client, "analyst")
     response = send_code(client, totp_now(analyst.totp_device))
     assert response["Location"] == reverse("triage:queue")
+
+
+def test_the_password_alone_does_not_log_the_user_in(client, analyst):
+    from django.contrib.auth import SESSION_KEY
+
+    before = client.cookies.get("sessionid")
+    sign_in_password(client, "analyst")
+    analyst.refresh_from_db()
+    assert analyst.last_login is None
+    assert SESSION_KEY not in client.session
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
+    assert client.get("/staff/")["Location"].startswith("/staff/verify/")
+    pending_key = client.cookies["sessionid"].value
+    assert before is None or before.value != pending_key
+
+    send_code(client, totp_now(analyst.totp_device))
+    analyst.refresh_from_db()
+    assert analyst.last_login is not None
+    assert client.session[SESSION_KEY] == str(analyst.pk)
+    assert client.cookies["sessionid"].value != pending_key  # rotated again at login
+    assert is_signed_in(client)
+
+
+def test_a_half_finished_sign_in_expires(client, analyst):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in_password(client, "analyst")
+        clock.shift(timedelta(minutes=31))
+        response = send_code(client, totp_now(analyst.totp_device))
+        assert response["Location"].startswith("/staff/login/")
+        assert not is_signed_in(client)
+
+
+def test_a_half_finished_sign_in_ends_when_the_account_is_deactivated(client, analyst):
+    sign_in_password(client, "analyst")
+    analyst.is_active = False
+    analyst.save()
+    assert send_code(client, totp_now(analyst.totp_device))["Location"].startswith("/staff/login/")
