@@ -46,11 +46,7 @@ class AssessmentForm(forms.Form):
         return Layout(
             Field("outcome", css_class="outcome-choice"),
             Div("duplicate_of", css_class="duplicate-details"),
-            Fieldset(
-                "For criminal outcomes",
-                Div(*(Div(name, css_class="col-6") for name in DETAILS), css_class="row g-2"),
-                css_class="criminal-details",
-            ),
+            _criminal_details(),
             "notes",
         )
 
@@ -86,6 +82,14 @@ class AssessmentForm(forms.Form):
         return data
 
 
+def _criminal_details() -> Fieldset:
+    return Fieldset(
+        "For criminal outcomes",
+        Div(*(Div(name, css_class="col-6") for name in DETAILS), css_class="row g-2"),
+        css_class="criminal-details",
+    )
+
+
 class BulkAssessmentForm(AssessmentForm):
     """One outcome for every pending record of one host. "Duplicate" has no meaning for a whole host."""
 
@@ -101,11 +105,7 @@ class BulkAssessmentForm(AssessmentForm):
         return Layout(
             Field("host", css_class="font-monospace"),
             Field("outcome", css_class="outcome-choice"),
-            Fieldset(
-                "For criminal outcomes",
-                Div(*(Div(name, css_class="col-6") for name in DETAILS), css_class="row g-2"),
-                css_class="criminal-details",
-            ),
+            _criminal_details(),
             "notes",
         )
 

@@ -42,13 +42,7 @@ def _release_others(*, user, keep: int | None, request=None, reason: str = "took
         held = held.exclude(pk=keep)
     for record_id in list(held.values_list("pk", flat=True)):
         if TriageState.objects.filter(pk=record_id, claimed_by=user).update(claimed_by=None, claimed_until=None):
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.RECORD_RELEASED,
-                target=(UrlRecord._meta.label_lower, record_id),
-                summary=f"Released: {reason}",
-                request=request,
-            )
+            _audit_claim(user, AuditEvent.Action.RECORD_RELEASED, record_id, f"Released: {reason}", request)
 
 
 def _take(*, record_id: int, user, now: datetime) -> bool:
@@ -71,13 +65,7 @@ def record_claim(*, record_id: int, user, request=None) -> bool:
             return False
         _release_others(user=user, keep=record_id, request=request)
         if not held_before:
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.RECORD_CLAIMED,
-                target=(UrlRecord._meta.label_lower, record_id),
-                summary="Claimed from the record page",
-                request=request,
-            )
+            _audit_claim(user, AuditEvent.Action.RECORD_CLAIMED, record_id, "Claimed from the record page", request)
     return True
 
 
@@ -99,13 +87,7 @@ def record_claim_next(*, user, skip: int | None = None, request=None) -> int | N
                 return None
             if _take(record_id=top, user=user, now=now):
                 _release_others(user=user, keep=top, request=request)
-                audit_record(
-                    actor=user,
-                    action=AuditEvent.Action.RECORD_CLAIMED,
-                    target=(UrlRecord._meta.label_lower, top),
-                    summary="Claimed with Next",
-                    request=request,
-                )
+                _audit_claim(user, AuditEvent.Action.RECORD_CLAIMED, top, "Claimed with Next", request)
                 return top
         # Nothing got updated: another analyst claimed it between our read and
         # our UPDATE (only possible without row locks). Pick again.
@@ -117,13 +99,7 @@ def record_release(*, record_id: int, user, request=None) -> bool:
     with transaction.atomic():
         released = TriageState.objects.filter(pk=record_id, claimed_by=user).update(claimed_by=None, claimed_until=None)
         if released:
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.RECORD_RELEASED,
-                target=(UrlRecord._meta.label_lower, record_id),
-                summary="Released",
-                request=request,
-            )
+            _audit_claim(user, AuditEvent.Action.RECORD_RELEASED, record_id, "Released", request)
     return bool(released)
 
 
@@ -134,3 +110,9 @@ def claim_renew(*, state: TriageState, user) -> None:
         until = now + settings.TRIAGE_CLAIM_TTL
         TriageState.objects.filter(pk=state.pk, claimed_by=user, claimed_until__gt=now).update(claimed_until=until)
         state.claimed_until = until
+
+
+def _audit_claim(user, action: str, record_id: int, summary: str, request) -> None:
+    audit_record(
+        actor=user, action=action, target=(UrlRecord._meta.label_lower, record_id), summary=summary, request=request
+    )
