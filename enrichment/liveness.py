@@ -74,7 +74,18 @@ class Blocked(Exception):
 
 
 class CheckError(Exception):
-    """The check could not get an HTTP answer; the message says why."""
+    """The check could not get an HTTP answer; the message says why.
+
+    `kind` sorts the failure for whoever reads the result: "no_dns" (the name
+    does not exist or has no address), "refused" (the host said no one is
+    listening), "timeout", "dns_failure" (the look-up itself failed), "tls",
+    "protocol", or "other". Takedown tracking counts only no_dns and refused
+    as the content being gone; a timeout may be a busy server.
+    """
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class OffLoopbackDial(RuntimeError):
@@ -114,6 +125,7 @@ class LivenessResult:
     redirects: tuple[Redirect, ...] = ()
     blocked_reason: str | None = None
     error: str | None = None
+    error_kind: str | None = None
     bytes_read: int = 0
     elapsed_ms: int = 0
     checked_at: datetime | None = None
@@ -162,13 +174,13 @@ class _Clock:
     def left(self, limit: float) -> float:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
-            raise CheckError(self.expired_message)
+            raise CheckError(self.expired_message, "timeout")
         return min(limit, remaining)
 
     def timed_out(self, what: str, limit: float) -> CheckError:
         if self.deadline - time.monotonic() <= 0.01:
-            return CheckError(self.expired_message)
-        return CheckError(f"{what} timeout ({limit:g} s)")
+            return CheckError(self.expired_message, "timeout")
+        return CheckError(f"{what} timeout ({limit:g} s)", "timeout")
 
     @property
     def expired_message(self) -> str:
@@ -198,13 +210,13 @@ def check_url(url: str, *, resolver: netguard.Resolver | None = None) -> Livenes
     started = time.monotonic()
     checked_at = timezone.now()
     trail = _Trail(url=url, final_url=url)
-    outcome, reason, error = "ok", None, None
+    outcome, reason, error, error_kind = "ok", None, None, None
     try:
         _follow(trail, resolver or netguard.resolve, _Clock.start())
     except Blocked as exc:
         outcome, reason = "blocked", str(exc)
     except CheckError as exc:
-        outcome, error = "error", str(exc)
+        outcome, error, error_kind = "error", str(exc), exc.kind
     headers = trail.headers
     return LivenessResult(
         url=url,
@@ -219,6 +231,7 @@ def check_url(url: str, *, resolver: netguard.Resolver | None = None) -> Livenes
         redirects=tuple(trail.redirects),
         blocked_reason=reason,
         error=error,
+        error_kind=error_kind,
         bytes_read=trail.bytes_read,
         elapsed_ms=round((time.monotonic() - started) * 1000),
         checked_at=checked_at,
@@ -244,7 +257,7 @@ def _follow(trail: _Trail, resolver: netguard.Resolver, clock: _Clock) -> None:
         next_url = urljoin(url, location.strip())
         trail.redirects.append(Redirect(url=url, status=status, location=next_url, method=trail.method or ""))
         url = next_url
-    raise CheckError(f"too many redirects (more than {max_redirects})")
+    raise CheckError(f"too many redirects (more than {max_redirects})", "protocol")
 
 
 def parse_target(url: str) -> _Target:
@@ -330,9 +343,9 @@ def _addresses(target: _Target, resolver: netguard.Resolver, clock: _Clock) -> l
         try:
             addresses = list(dict.fromkeys(resolver(target.host)))
         except netguard.DnsError as exc:
-            raise CheckError(str(exc)) from None
+            raise CheckError(str(exc), exc.kind) from None
         if not addresses:
-            raise CheckError(f"no DNS answer for {target.host}")
+            raise CheckError(f"no DNS answer for {target.host}", "no_dns")
     for ip in addresses:
         reason = netguard.blocked_reason(ip)
         if reason is not None:
@@ -357,9 +370,9 @@ def _request(
     except TimeoutError:
         raise clock.timed_out("read", clock.read) from None
     except ssl.SSLError as exc:
-        raise CheckError(f"TLS error: {exc.reason or exc}") from None
+        raise CheckError(f"TLS error: {exc.reason or exc}", "tls") from None
     except OSError as exc:
-        raise CheckError(_os_error_message(exc)) from None
+        raise _os_error(exc) from None
     finally:
         # Whatever of the body is in flight is never read: closing now makes the kernel reset the connection.
         sock.close()
@@ -396,11 +409,11 @@ def _read_head(sock: socket.socket, trail: _Trail, clock: _Clock) -> tuple[int, 
             return status, headers
         budget = HEAD_LIMIT - trail.bytes_read
         if budget <= 0:
-            raise CheckError(f"response headers of this check longer than {HEAD_LIMIT // 1024} KiB in all")
+            raise CheckError(f"response headers of this check longer than {HEAD_LIMIT // 1024} KiB in all", "protocol")
         sock.settimeout(clock.left(clock.read))
         chunk = sock.recv(min(RECV_CHUNK, budget))
         if not chunk:
-            raise CheckError("connection closed before the response headers")
+            raise CheckError("connection closed before the response headers", "protocol")
         trail.bytes_read += len(chunk)
         buffer += chunk
 
@@ -409,11 +422,11 @@ def _parse_head(head: bytes) -> tuple[int, http.client.HTTPMessage]:
     status_line, _, rest = head.partition(b"\n")
     match = _STATUS_LINE.match(status_line + b"\n")
     if not match:
-        raise CheckError("not an HTTP response")
+        raise CheckError("not an HTTP response", "protocol")
     try:
         headers = http.client.parse_headers(io.BytesIO(rest + b"\r\n\r\n"))
     except http.client.HTTPException as exc:
-        raise CheckError(f"malformed response headers: {exc}") from None
+        raise CheckError(f"malformed response headers: {exc}", "protocol") from None
     return int(match.group(1)), headers
 
 
@@ -448,7 +461,7 @@ def _dial(ip: IPAddress, port: int, clock: _Clock) -> socket.socket:
         raise clock.timed_out("connect", clock.connect) from None
     except OSError as exc:
         sock.close()
-        raise CheckError(_os_error_message(exc)) from None
+        raise _os_error(exc) from None
     return sock
 
 
@@ -463,16 +476,16 @@ def _start_tls(sock: socket.socket, target: _Target, clock: _Clock) -> socket.so
         return tls_context().wrap_socket(sock, server_hostname=target.host)
     except ssl.SSLCertVerificationError as exc:
         sock.close()
-        raise CheckError(f"TLS certificate error: {exc.verify_message or exc.reason}") from None
+        raise CheckError(f"TLS certificate error: {exc.verify_message or exc.reason}", "tls") from None
     except ssl.SSLError as exc:
         sock.close()
-        raise CheckError(f"TLS error: {exc.reason or exc}") from None
+        raise CheckError(f"TLS error: {exc.reason or exc}", "tls") from None
     except TimeoutError:
         sock.close()
         raise clock.timed_out("TLS handshake", clock.connect) from None
     except OSError as exc:
         sock.close()
-        raise CheckError(_os_error_message(exc)) from None
+        raise _os_error(exc) from None
 
 
 @functools.cache
@@ -533,12 +546,12 @@ def _proxy_address(host: str) -> IPAddress:
     return ipaddress.ip_address(info[0][4][0])
 
 
-def _os_error_message(exc: OSError) -> str:
+def _os_error(exc: OSError) -> CheckError:
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return CheckError("connection refused", "refused")
     if isinstance(exc, ConnectionResetError):
-        return "connection reset"
-    return f"connection failed: {exc.strerror or exc}"
+        return CheckError("connection reset")
+    return CheckError(f"connection failed: {exc.strerror or exc}")
 
 
 def _header(headers: http.client.HTTPMessage | None, name: str) -> str | None:

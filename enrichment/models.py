@@ -52,6 +52,9 @@ class LivenessCheck(models.Model):
     redirects = models.JSONField(default=list, blank=True)
     bytes_read = models.PositiveIntegerField(default=0)
     detail = models.TextField(blank=True, help_text="Why it was blocked, or the error.")
+    # For outcome "error": no_dns, refused, timeout, dns_failure, tls, protocol or other
+    # (see enrichment.liveness.CheckError). Takedown tracking reads it.
+    error_kind = models.CharField(max_length=16, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["record", "-checked_at"], name="liveness_by_record")]

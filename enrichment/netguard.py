@@ -40,7 +40,16 @@ TEST_LOOPBACK_ONLY = False
 
 
 class DnsError(Exception):
-    """The name has no usable answer; the message says why, for the check's result."""
+    """The name has no usable answer; the message says why, for the check's result.
+
+    kind: "no_dns" when the name has no address (NXDOMAIN, no A/AAAA, or not
+    a valid name), "dns_failure" when the look-up itself failed (timeout,
+    SERVFAIL) and says nothing about the name.
+    """
+
+    def __init__(self, message: str, kind: str = "no_dns") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def unwrap(ip: IPAddress) -> IPAddress:
@@ -128,11 +137,11 @@ def resolve(host: str) -> list[IPAddress]:
     if host == "localhost" or host.endswith(".localhost"):
         return [ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1")]
     if TEST_LOOPBACK_ONLY:
-        raise DnsError(f"no DNS answer: DNS disabled during tests (looked up {host})")
+        raise DnsError(f"no DNS answer: DNS disabled during tests (looked up {host})", "dns_failure")
     try:
         addresses = hosting.resolve_addresses(host)
     except hosting.LookupFailed as exc:
-        raise DnsError(f"no DNS answer for {host} ({exc.reason})") from None
+        raise DnsError(f"no DNS answer for {host} ({exc.reason})", "dns_failure") from None
     except ValueError:
         raise DnsError(f"no DNS answer: invalid host name {host!r}") from None
     if not addresses:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from enrichment import hosting, liveness, netguard, pipeline
 from enrichment.models import HostAddress, LivenessCheck
-from enrichment.signals import record_enrichment_finished
+from enrichment.signals import liveness_checked, record_enrichment_finished
 from reports.models import UrlRecord
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def _save_check(record: UrlRecord, result: liveness.LivenessResult) -> LivenessC
         redirects=[asdict(hop) for hop in result.redirects],
         bytes_read=result.bytes_read,
         detail=result.blocked_reason or result.error or "",
+        error_kind=result.error_kind or "",
     )
 
 
@@ -84,6 +85,7 @@ def liveness_apply(record: UrlRecord, result: liveness.LivenessResult) -> Livene
     if record.track_liveness:
         record.next_check_at = check.checked_at + check_interval(record)
     record.save(update_fields=["online", "last_checked_at", "next_check_at"])
+    liveness_checked.send(sender=UrlRecord, record=record, check=check)
     return check
 
 

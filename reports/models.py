@@ -89,7 +89,17 @@ class Report(models.Model):
     contact_email = models.EmailField(blank=True)
     language = models.CharField(max_length=16, default="en")
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set when every address of the report is finally dealt with (no action, or
+    # the content gone); the retention clock for contact_email and description
+    # runs from here. A re-opened address clears it again.
+    closed_at = models.DateTimeField(null=True, blank=True)
     records = models.ManyToManyField(UrlRecord, through="ReportedAddress", related_name="reports")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["received_at"], name="report_open", condition=models.Q(closed_at__isnull=True)),
+            models.Index(fields=["closed_at"], name="report_closed", condition=models.Q(closed_at__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return self.reference

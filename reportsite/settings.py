@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "enrichment",
     "staff",
     "triage",
+    "takedown",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +322,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "enrichment.tasks.enrich_record": {"queue": "enrich"},
     "enrichment.tasks.recheck_record": {"queue": "enrich"},
+    # Notices wait on other people's mail and web servers: their own queue, so a
+    # slow SMTP server never holds up enrichment.
+    "takedown.tasks.send_notice_batch": {"queue": "notices"},
+    "takedown.tasks.lookup_abuse_contact": {"queue": "notices"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -350,7 +355,69 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enrichment.tasks.recheck_due_records",
         "schedule": timedelta(seconds=60),
     },
+    "batch due notices and send those waiting or lost": {
+        "task": "takedown.tasks.send_due_notices",
+        "schedule": timedelta(seconds=60),
+    },
+    "repeat notices, escalate and route what is waiting": {
+        "task": "takedown.tasks.advance_takedowns",
+        "schedule": timedelta(seconds=300),
+    },
+    "delete reporters' contact details and descriptions when due": {
+        "task": "takedown.tasks.apply_retention",
+        "schedule": timedelta(hours=1),
+    },
 }
+
+# --- Takedown: routing, notices, tracking until removed -----------------------------
+# Where this hotline works: records hosted here get a notice to the hosting
+# provider; elsewhere they go to a partner hotline or to law enforcement.
+HOME_COUNTRY = env_str("HOME_COUNTRY", "GB").upper()
+# The name notices are signed with, and the prefix of our reference for each address.
+HOTLINE_NAME = env_str("HOTLINE_NAME", "reportsite hotline")
+NOTICE_REFERENCE_PREFIX = env_str("NOTICE_REFERENCE_PREFIX", "RS-")
+# Addresses due to one recipient are gathered for this long, then sent in one notice.
+NOTICE_BATCH_DELAY = timedelta(minutes=env_int("NOTICE_BATCH_DELAY_MINUTES", 60, minimum=0))
+# A notice that cannot be delivered is retried with backoff this many times, then marked failed.
+NOTICE_MAX_ATTEMPTS = env_int("NOTICE_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_TIMEOUT = float(env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1))
+# After a notice the record is re-checked this often; still there after the
+# repeat delay → a repeat notice; after the escalation delay → escalated.
+TAKEDOWN_CHECK_INTERVAL = timedelta(minutes=env_int("TAKEDOWN_CHECK_INTERVAL_MINUTES", 60, minimum=1))
+TAKEDOWN_REPEAT_AFTER = timedelta(hours=env_int("TAKEDOWN_REPEAT_AFTER_HOURS", 24, minimum=1))
+TAKEDOWN_ESCALATE_AFTER = timedelta(hours=env_int("TAKEDOWN_ESCALATE_AFTER_HOURS", 72, minimum=1))
+# A removed address is still looked at this often, for this long, so that one
+# that comes back is re-opened.
+REMOVED_CHECK_INTERVAL = timedelta(hours=env_int("REMOVED_CHECK_INTERVAL_HOURS", 24, minimum=1))
+REMOVED_WATCH = timedelta(days=env_int("REMOVED_WATCH_DAYS", 90, minimum=0))
+# RDAP look-ups of missing abuse contacts: the servers asked in turn (each
+# redirects to the registry that holds the address), or IANA's bootstrap file
+# (ipv4.json / ipv6.json in one directory) when set.
+RDAP_SERVERS = env_list("RDAP_SERVERS", ["https://rdap.arin.net/registry/"])
+RDAP_BOOTSTRAP_DIR = env_str("RDAP_BOOTSTRAP_DIR")
+RDAP_TIMEOUT = float(env_int("RDAP_TIMEOUT_SECONDS", 10, minimum=1))
+# A failed look-up is not tried again for this long.
+RDAP_RETRY_AFTER = timedelta(hours=env_int("RDAP_RETRY_HOURS", 24, minimum=1))
+
+# --- Retention of what reporters chose to give ------------------------------------
+RETENTION_CONTACT_DAYS = env_int("RETENTION_CONTACT_DAYS", 30, minimum=1)
+RETENTION_DESCRIPTION_DAYS = env_int("RETENTION_DESCRIPTION_DAYS", 365, minimum=1)
+
+# --- Email (notices) -------------------------------------------------------------
+# Without EMAIL_HOST, messages are printed to the console (development).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("NOTICE_FROM_EMAIL", "hotline@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NOTICE_REPLY_TO = env_list("NOTICE_REPLY_TO")
 
 # --- Logging ------------------------------------------------------------------
 # Our own formatters print only time, level, logger and message: never a

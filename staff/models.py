@@ -39,6 +39,27 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", "Exported"
         CONFIGURATION_CHANGED = "configuration_changed", "Changed configuration"
         USER_CHANGED = "user_changed", "Changed a user"
+        # Takedown: routing, notices and tracking until removed.
+        ROUTED = "routed", "Routed a record"
+        ROUTE_OVERRIDDEN = "route_overridden", "Overrode a route"
+        NOTICE_SENT = "notice_sent", "Sent a notice"
+        NOTICE_FAILED = "notice_failed", "A notice failed"
+        REPLY_RECORDED = "reply_recorded", "Recorded a reply"
+        CONTACT_FOUND = "contact_found", "Found an abuse contact"
+        CONTACT_APPROVED = "contact_approved", "Approved an abuse contact"
+        CONTACT_REJECTED = "contact_rejected", "Rejected an abuse contact"
+        REMOVED = "removed", "Marked removed"
+        REPEAT_NOTICE = "repeat_notice", "Repeated a notice"
+        ESCALATED = "escalated", "Escalated"
+        RECORD_REOPENED = "record_reopened", "Re-opened a record"
+        # Retention of reporters' data.
+        REPORT_CLOSED = "report_closed", "Closed a report"
+        REPORT_REOPENED = "report_reopened", "Re-opened a report"
+        REPORT_PURGED = "report_purged", "Purged reporter data"
+        # Member organisations and their API keys.
+        MEMBER_CHANGED = "member_changed", "Changed a member"
+        API_KEY_CREATED = "api_key_created", "Created an API key"
+        API_KEY_REVOKED = "api_key_revoked", "Revoked an API key"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

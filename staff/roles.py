@@ -17,11 +17,17 @@ class Role:
     permissions: tuple[str, ...]  # "app_label.codename"
 
 
-ANALYST = Role("analyst", "Analyst", ("triage.assess_record",))
+ANALYST = Role("analyst", "Analyst", ("triage.assess_record", "takedown.view_takedowns"))
 SENIOR = Role(
     "senior",
     "Senior analyst",
-    ("triage.assess_record", "triage.confirm_assessment", "triage.bulk_assess"),
+    (
+        "triage.assess_record",
+        "triage.confirm_assessment",
+        "triage.bulk_assess",
+        "takedown.view_takedowns",
+        "takedown.override_route",
+    ),
 )
 MANAGER = Role(
     "manager",
@@ -44,6 +50,18 @@ MANAGER = Role(
         # and the devices of superusers and other Managers to non-superusers).
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # Takedown: who notices go to, what they say, and contacts found over RDAP.
+        "takedown.view_takedowns",
+        "takedown.approve_contact",
+        "takedown.view_recipient",
+        "takedown.add_recipient",
+        "takedown.change_recipient",
+        "takedown.view_noticetemplate",
+        "takedown.change_noticetemplate",
+        "takedown.view_takedown",
+        "takedown.view_noticebatch",
+        "takedown.view_notice",
+        "takedown.view_reply",
     ),
 )
 ROLES: dict[str, Role] = {role.key: role for role in (ANALYST, SENIOR, MANAGER)}

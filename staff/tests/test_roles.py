@@ -35,8 +35,14 @@ def test_triage_permissions_are_attached_once_they_exist():
     for codename in ("assess_record", "confirm_assessment", "bulk_assess"):
         Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": codename})
     roles_sync()
-    assert perms("Analyst") == {"triage.assess_record"}
-    assert perms("Senior analyst") == {"triage.assess_record", "triage.confirm_assessment", "triage.bulk_assess"}
+    assert perms("Analyst") == {"triage.assess_record", "takedown.view_takedowns"}
+    assert perms("Senior analyst") == {
+        "triage.assess_record",
+        "triage.confirm_assessment",
+        "triage.bulk_assess",
+        "takedown.view_takedowns",
+        "takedown.override_route",
+    }
 
 
 def test_a_permission_added_to_a_role_by_hand_is_taken_away_again():

@@ -16,6 +16,7 @@ from django.utils import timezone
 from reports.models import UrlRecord
 from staff.audit import audit_record
 from staff.models import AuditEvent
+from triage.events import record_confirmed
 from triage.models import WAITING, ActionedName, Assessment, Outcome, Sex, SiteType, TriageState, is_criminal
 
 Status = TriageState.Status
@@ -149,6 +150,7 @@ def assessment_confirm(*, assessment: Assessment, confirmer, request=None) -> No
         state.status = Status.CONFIRMED_CRIMINAL
         state.save(update_fields=["status"])
         _actioned_names_add(assessment.record, now=now)
+        record_confirmed.send(sender=Assessment, record=assessment.record, assessment=assessment, at=now)
         audit_record(
             actor=confirmer,
             action=AuditEvent.Action.CONFIRMED,

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TakedownConfig(AppConfig):
+    name = "takedown"
+    verbose_name = "Takedown: routing, notices and tracking"
+
+    def ready(self) -> None:
+        from takedown import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,0 +1,21 @@
+"""Takedown listens to triage (a confirmation opens a takedown) and to enrichment (each check)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from enrichment.signals import liveness_checked
+from takedown import lifecycle
+from triage.events import record_confirmed
+
+
+@receiver(record_confirmed, dispatch_uid="takedown.open_on_confirmation")
+def _open_on_confirmation(sender, record, at, **kwargs) -> None:
+    # In the confirming transaction: a confirmed record always has its takedown.
+    lifecycle.takedown_open(record=record, at=at)
+
+
+@receiver(liveness_checked, dispatch_uid="takedown.react_to_check")
+def _react_to_check(sender, record, check, **kwargs) -> None:
+    if record.track_liveness or hasattr(record, "takedown"):
+        lifecycle.takedown_checked(record=record, check=check)
