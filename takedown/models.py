@@ -338,6 +338,32 @@ class Reply(models.Model):
         return f"reply on record {self.takedown_id}: {self.says}"
 
 
+class ContactLookup(models.Model):
+    """One RDAP look-up of who handles abuse for an address, so each address is asked about once.
+
+    Also the negative cache: a failed or empty look-up is not repeated
+    before RDAP_RETRY_AFTER.
+    """
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", "Abuse contact found"
+        NONE = "none", "No abuse contact in the answer"
+        FAILED = "failed", "Look-up failed"
+
+    ip = models.GenericIPAddressField(unique=True, unpack_ipv4=True)
+    looked_up_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    recipient = models.ForeignKey(Recipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    server = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"RDAP {self.ip}: {self.outcome}"
+
+
 class _KindManager(models.Manager):
     def __init__(self, kind: str) -> None:
         super().__init__()
