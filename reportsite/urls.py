@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("staff/", include("staff.urls")),
     path("triage/", include("triage.urls")),
+    path("takedown/", include("takedown.urls")),
     path("admin/", admin.site.urls),
 ]

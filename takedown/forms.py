@@ -1,0 +1,75 @@
+"""Forms for recording a reply and overriding a route."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from takedown.models import Recipient, Reply, Takedown
+
+
+def _styled(form: forms.Form) -> None:
+    """Bootstrap classes on every widget (the panel lays the fields out by hand)."""
+    for field in form.fields.values():
+        css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+
+
+class ReplyForm(forms.Form):
+    says = forms.ChoiceField(label="They say", choices=Reply.Says.choices)
+    recipient = forms.ModelChoiceField(
+        label="From", queryset=Recipient.objects.none(), required=False, empty_label="(someone else)"
+    )
+    received_at = forms.DateTimeField(
+        label="Received (UTC)",
+        required=False,
+        help_text="Leave empty for now. Format: 2026-11-24 14:30",
+        widget=forms.DateTimeInput(attrs={"placeholder": "YYYY-MM-DD HH:MM"}),
+    )
+    text = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What they said, in a sentence or two. Never paste imagery or page content.",
+    )
+    moved_to = forms.CharField(
+        label="Moved to",
+        required=False,
+        max_length=2000,
+        help_text="Only when they say it moved: the new address, as they gave it.",
+    )
+
+    def __init__(self, *args, recipients: list[Recipient] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [r.pk for r in recipients or []]
+        self.fields["recipient"].queryset = Recipient.objects.filter(pk__in=ids)
+        _styled(self)
+
+    def clean_received_at(self):
+        value = self.cleaned_data.get("received_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError("A reply cannot arrive in the future.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("says") == Reply.Says.MOVED and not (data.get("moved_to") or "").strip():
+            self.add_error("moved_to", "Say where it moved: the new address is reported and assessed separately.")
+        if data.get("says") != Reply.Says.MOVED and (data.get("moved_to") or "").strip():
+            self.add_error("moved_to", "Only for a reply that says the content moved.")
+        return data
+
+
+class OverrideForm(forms.Form):
+    route = forms.ChoiceField(label="Route", choices=Takedown.Route.choices)
+    recipient = forms.ModelChoiceField(label="Send to", queryset=Recipient.objects.none())
+    reason = forms.CharField(label="Why", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Recipient.objects.filter(active=True, approved=True).order_by(
+            "kind", "name"
+        )
+        self.fields["recipient"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
+        _styled(self)

@@ -1,0 +1,94 @@
+"""Staff pages for takedowns: the overview, and the record page's reply and override forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.access import staff_view
+from takedown import selectors
+from takedown.forms import OverrideForm, ReplyForm
+from takedown.lifecycle import TakedownError, reply_record, route_override
+from takedown.models import Takedown
+
+
+def _back(pk: int) -> HttpResponse:
+    return redirect(reverse("triage:record", args=[pk]) + "#takedown-heading")
+
+
+@staff_view("takedown.view_takedowns")
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", selectors.DEFAULT_VIEW)
+    if view not in selectors.VIEWS:
+        view = selectors.DEFAULT_VIEW
+    page = Paginator(selectors.overview_rows(view), 50).get_page(request.GET.get("page"))
+    counts = selectors.overview_counts()
+    context = {
+        "views": [(name, label, counts[name]) for name, (label, _) in selectors.VIEWS.items()],
+        "view": view,
+        "page": page,
+    }
+    return render(request, "takedown/overview.html", context)
+
+
+@staff_view("takedown.view_takedowns")
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    takedown = get_object_or_404(Takedown, pk=pk)
+    panel = selectors.record_panel(takedown.record)
+    form = ReplyForm(request.POST, recipients=panel.reply_recipients if panel else [])
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+            for f, e in form.errors.items()
+        )
+        messages.error(request, f"The reply was not recorded. {errors}")
+        return _back(pk)
+    data = form.cleaned_data
+    try:
+        reply_record(
+            takedown=takedown,
+            says=data["says"],
+            text=data["text"],
+            recipient=data["recipient"],
+            received_at=data["received_at"],
+            moved_to=data["moved_to"].strip(),
+            user=request.user,
+            request=request,
+        )
+    except TakedownError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Reply recorded.")
+    return _back(pk)
+
+
+@staff_view("takedown.override_route")
+@require_POST
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    takedown = get_object_or_404(Takedown, pk=pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(" ".join(e) for e in form.errors.values())
+        messages.error(request, f"The route was not changed. {errors}")
+        return _back(pk)
+    data = form.cleaned_data
+    try:
+        route_override(
+            takedown=takedown,
+            route=data["route"],
+            recipient=data["recipient"],
+            reason=data["reason"],
+            user=request.user,
+            request=request,
+        )
+    except TakedownError as refusal:
+        messages.error(request, f"The route was not changed. {refusal}")
+    else:
+        messages.success(request, "Route changed: the notice goes to the new recipient.")
+    return _back(pk)
