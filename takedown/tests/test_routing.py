@@ -157,3 +157,17 @@ def test_confirmation_opens_exactly_one_takedown_and_audits_the_routing(analyst,
     confirm(record, analyst, senior)
     assert Takedown.objects.filter(record=record).count() == 1
     assert AuditEvent.objects.filter(action="routed", target_id=str(record.pk)).count() == 1
+
+
+def test_takedown_sync_opens_what_a_restore_lost(analyst, senior):
+    from django.core.management import call_command
+
+    police("Interpol desk")
+    record = located_record("http://restored.example/a", country="US")
+    confirm(record, analyst, senior)
+    Notice.objects.filter(takedown_id=record.pk).delete()
+    Takedown.objects.filter(pk=record.pk).delete()
+    call_command("takedown_sync")
+    assert takedown_of(record).recipient.name == "Interpol desk"
+    call_command("takedown_sync")
+    assert Takedown.objects.filter(pk=record.pk).count() == 1
