@@ -33,12 +33,16 @@ def reports_close_due(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Close open reports whose every address is finished; returns how many were closed."""
     now = now or timezone.now()
     unfinished = UrlRecord.objects.exclude(_FINISHED).values("pk")
+    finished_reports = (
+        Report.objects.filter(closed_at__isnull=True, addresses__isnull=False)
+        .exclude(addresses__record__in=unfinished)
+        .values("pk")
+    )
     with transaction.atomic():
+        # The join above can repeat a report; FOR UPDATE refuses DISTINCT, hence the subquery.
         due = list(
             Report.objects.select_for_update(skip_locked=True)
-            .filter(closed_at__isnull=True, addresses__isnull=False)
-            .exclude(addresses__record__in=unfinished)
-            .distinct()
+            .filter(pk__in=finished_reports)
             .order_by("received_at")
             .values_list("pk", "reference")[:limit]
         )
@@ -51,9 +55,7 @@ def reports_close_due(*, now: datetime | None = None, limit: int = 1000) -> int:
 def reports_reopen(*, record_id: int, at: datetime) -> int:
     """Re-open the closed reports that named a record which has come back."""
     reopened = list(
-        Report.objects.filter(closed_at__isnull=False, addresses__record_id=record_id)
-        .distinct()
-        .values_list("pk", "reference")
+        Report.objects.filter(closed_at__isnull=False, addresses__record_id=record_id).values_list("pk", "reference")
     )
     Report.objects.filter(pk__in=[pk for pk, _ in reopened]).update(closed_at=None)
     for pk, reference in reopened:
