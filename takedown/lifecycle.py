@@ -85,6 +85,10 @@ def takedown_open(*, record: UrlRecord, at: datetime | None = None) -> Takedown:
         details={"route": decision.route, "recipient": decision.recipient.pk if decision.recipient else None},
     )
     listing_changed.send(sender=Takedown, record_id=record.pk, listed=True, at=at)
+    from takedown.contact_discovery import lookup_queue_on_commit
+
+    # Held for want of an abuse contact: look one up over RDAP once this commits.
+    lookup_queue_on_commit(takedown)
     return takedown
 
 
