@@ -62,6 +62,7 @@ MANAGER = Role(
         "takedown.view_noticebatch",
         "takedown.view_notice",
         "takedown.view_reply",
+        "takedown.view_contactlookup",
     ),
 )
 ROLES: dict[str, Role] = {role.key: role for role in (ANALYST, SENIOR, MANAGER)}

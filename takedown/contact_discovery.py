@@ -102,7 +102,9 @@ def _contact_save(*, ip: str, record: UrlRecord, answer: rdap.RdapAnswer, now: d
         name=network.organisation or ip,
         email=network.email,
         cidrs="\n".join(network.cidrs),
-        network_names=record.network_name,
+        # No network name: a reassigned customer block found under a big provider would
+        # otherwise match every other record on that provider by name. The blocks decide.
+        network_names="",
         source=Recipient.Source.RDAP,
         approved=False,
         rdap_handle=network.handle,

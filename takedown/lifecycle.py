@@ -92,6 +92,27 @@ def takedown_open(*, record: UrlRecord, at: datetime | None = None) -> Takedown:
     return takedown
 
 
+def takedowns_sync() -> int:
+    """Open a takedown for every confirmed criminal record that lacks one; returns how many.
+
+    Confirmation opens it in the same transaction, so this finds something
+    only after a partial restore, or for records confirmed before this app
+    was installed.
+    """
+    from triage.models import TriageState
+
+    missing = UrlRecord.objects.filter(
+        triage__status=TriageState.Status.CONFIRMED_CRIMINAL, takedown__isnull=True
+    ).order_by("pk")
+    opened = 0
+    for record in missing.iterator(chunk_size=500):
+        with transaction.atomic():
+            if not Takedown.objects.filter(pk=record.pk).exists():
+                takedown_open(record=record)
+                opened += 1
+    return opened
+
+
 def takedowns_route_held(*, limit: int = 500) -> int:
     """Route again every takedown still waiting for a contact; returns how many found one.
 
