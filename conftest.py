@@ -125,7 +125,13 @@ def database_url_for_subprocess() -> str:
 class WorkerProcess:
     """A real `celery worker` in a subprocess, on the test database and TEST_REDIS_URL."""
 
-    def __init__(self, tmp_path, extra_env: dict[str, str] | None = None, concurrency: int = 2):
+    def __init__(
+        self,
+        tmp_path,
+        extra_env: dict[str, str] | None = None,
+        concurrency: int = 2,
+        queues: str = "default,enrich,notices",
+    ):
         import subprocess
         import sys
 
@@ -140,7 +146,7 @@ class WorkerProcess:
         env.update(extra_env or {})
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "--app", "reportsite", "worker", "--queues", "default,enrich",
+            [sys.executable, "-m", "celery", "--app", "reportsite", "worker", "--queues", queues,
              "--concurrency", str(concurrency), "--pool", "prefork", "--loglevel", "INFO",
              "--without-mingle", "--without-gossip"],
             env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,

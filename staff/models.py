@@ -44,6 +44,7 @@ class AuditEvent(models.Model):
         ROUTE_OVERRIDDEN = "route_overridden", "Overrode a route"
         NOTICE_SENT = "notice_sent", "Sent a notice"
         NOTICE_FAILED = "notice_failed", "A notice failed"
+        NOTICE_RESENT = "notice_resent", "Sent a failed notice again"
         REPLY_RECORDED = "reply_recorded", "Recorded a reply"
         CONTACT_FOUND = "contact_found", "Found an abuse contact"
         CONTACT_APPROVED = "contact_approved", "Approved an abuse contact"

@@ -344,6 +344,27 @@ class NoticeBatchAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    actions = ("send_again",)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("staff.manage_configuration"):
+            actions.pop("send_again", None)
+        return actions
+
+    @admin.action(description="Send the selected failed notices again")
+    def send_again(self, request, queryset) -> None:
+        from takedown.notices.delivery import batch_resend
+
+        sent = sum(
+            batch_resend(batch_id=pk, user=request.user, request=request)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        skipped = queryset.count() - sent
+        self.message_user(
+            request, f"{sent} notice batch(es) queued again" + (f"; {skipped} were not failed" if skipped else "")
+        )
+
     # The message as sent carries the addresses in clear, for the recipient; staff see them defanged.
     @admin.display(description="Subject")
     def subject_defanged(self, obj: NoticeBatch) -> str:

@@ -293,6 +293,8 @@ def _close(record: UrlRecord, takedown: Takedown, *, verdict: str, at: datetime,
     takedown.removal_after_report = at - record.first_reported_at
     takedown.removal_after_notice = (at - takedown.first_notice_at) if takedown.first_notice_at else None
     takedown.save(update_fields=["status", "gone_checks", "closed_at", "removal_after_report", "removal_after_notice"])
+    # Notices not yet batched would ask someone to remove what is gone; the police keep their copy.
+    Notice.objects.filter(takedown=takedown, batch__isnull=True).exclude(purpose=Purpose.INFORM).delete()
     # Still looked at now and then for REMOVED_WATCH, so a comeback is noticed.
     record.track_liveness = settings.REMOVED_WATCH.total_seconds() > 0
     record.check_interval = settings.REMOVED_CHECK_INTERVAL

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,18 @@ from reports.models import UrlRecord
 def _lines(text: str) -> list[str]:
     """Items of a field that holds one per line (commas and spaces also separate)."""
     return [item for item in text.replace(",", "\n").replace(" ", "\n").splitlines() if item.strip()]
+
+
+def _safe_webhook(url: str) -> bool:
+    """https, or http to loopback: notices carry confirmed addresses and must not travel in clear."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    try:
+        return parts.scheme == "http" and (host == "localhost" or ipaddress.ip_address(host).is_loopback)
+    except ValueError:
+        return False
 
 
 class Recipient(models.Model):
@@ -130,6 +143,8 @@ class Recipient(models.Model):
             errors["cidrs"] = f"Not address blocks: {', '.join(bad)}"
         if not self.email and not self.webhook_url:
             errors["email"] = "Give an email address or a webhook URL: notices must reach them somehow."
+        if self.webhook_url and not _safe_webhook(self.webhook_url):
+            errors["webhook_url"] = "A webhook must use https (plain http only to this machine, for tests)."
         if self.webhook_url and not self.webhook_secret:
             errors["webhook_secret"] = "A webhook needs a shared secret to sign its notices."  # noqa: S105
         if errors:

@@ -170,3 +170,40 @@ def _audit_failed(batch: NoticeBatch, *, attempt: int, error: str) -> None:
             f"{batch.get_channel_display().lower()} not delivered after {attempt} attempts: {error[:200]}",
             details={"batch": batch.pk, "recipient": notice.recipient_id, "purpose": notice.purpose},
         )
+
+
+def batch_resend(*, batch_id: int, user, request=None) -> bool:
+    """A manager sends a failed batch again (e.g. after fixing the recipient's address); False if not failed.
+
+    Its attempts start again from zero; the same key goes out, so a receiver
+    that did get an earlier attempt can still recognise it.
+    """
+    if not user.has_perm("staff.manage_configuration"):
+        raise PermissionError("Only a manager can send a failed notice again.")
+    with transaction.atomic():
+        batch = NoticeBatch.objects.select_for_update().filter(pk=batch_id, state=State.FAILED).first()
+        if batch is None:
+            return False
+        batch.state = State.PENDING
+        batch.attempts = 0
+        batch.next_attempt_at = timezone.now()
+        batch.save(update_fields=["state", "attempts", "next_attempt_at"])
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.NOTICE_RESENT,
+            target=batch,
+            summary=f"Notice batch {batch.pk} to {batch.recipient.name} sent again after: {batch.last_error[:200]}",
+            details={"batch": batch.pk, "recipient": batch.recipient_id},
+            request=request,
+        )
+        transaction.on_commit(lambda: _queue_quietly(batch.pk))
+    return True
+
+
+def _queue_quietly(batch_id: int) -> None:
+    from takedown.notices.dispatch import batch_queue
+
+    try:
+        batch_queue(batch_id)
+    except Exception:  # The beat pass picks it up within a minute.
+        logger.warning("could not queue notice batch %s now; the beat will", batch_id, exc_info=True)

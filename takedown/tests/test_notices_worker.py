@@ -9,9 +9,7 @@ one message.
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -33,17 +31,10 @@ RECIPIENTS = {"abuse@first-host.net": "192.0.2", "abuse@second-host.net": "198.5
 
 
 class NoticesWorker(WorkerProcess):
-    """The root conftest's worker, consuming the "notices" queue instead of default and enrich."""
+    """The root conftest's worker, consuming only the "notices" queue."""
 
     def __init__(self, tmp_path, **kwargs) -> None:
-        popen = subprocess.Popen
-
-        def on_notices_queue(args, **options):
-            return popen([("notices" if arg == "default,enrich" else arg) for arg in args], **options)
-
-        with mock.patch("subprocess.Popen", on_notices_queue):
-            super().__init__(tmp_path, **kwargs)
-        assert "notices" in self.process.args
+        super().__init__(tmp_path, queues="notices", **kwargs)
 
 
 @pytest.fixture

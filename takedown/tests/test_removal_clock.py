@@ -11,7 +11,7 @@ from enrichment.tracking import records_due_claim
 from reports.models import UrlRecord
 from staff.models import AuditEvent
 from takedown.lifecycle import reply_record, takedowns_advance
-from takedown.models import Notice, Reply, Takedown
+from takedown.models import Notice, Recipient, Reply, Takedown
 from takedown.signals import listing_changed
 from takedown.tests.helpers import check, confirm, deliver, host, located_record, partner, police, takedown_of
 
@@ -236,3 +236,16 @@ def test_a_reply_is_kept_and_moved_closes_the_takedown(notified, analyst):
     assert takedown_of(notified).status == Status.MOVED
     assert list(Reply.objects.filter(takedown=takedown).values_list("says", flat=True)) == ["will_act", "moved"]
     assert AuditEvent.objects.filter(action="reply_recorded", actor=analyst).count() == 2
+
+
+def test_notices_still_waiting_when_it_goes_are_withdrawn_but_the_polices_copy_stays(notified, _clock):
+    _clock.move_to(START + timedelta(hours=25))
+    takedowns_advance()  # a repeat notice is now waiting for its batch
+    assert Notice.objects.filter(takedown_id=notified.pk, purpose="repeat", batch__isnull=True).exists()
+    Notice.objects.create(
+        takedown_id=notified.pk, recipient=Recipient.objects.get(name="NCA CEOP"), purpose="inform", cycle=1
+    )
+    check(notified, status=404)
+    check(notified, status=404)
+    waiting = Notice.objects.filter(takedown_id=notified.pk, batch__isnull=True)
+    assert list(waiting.values_list("purpose", flat=True)) == ["inform"]
