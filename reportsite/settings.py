@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "staff",
     "triage",
     "takedown",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -367,6 +368,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "takedown.tasks.apply_retention",
         "schedule": timedelta(hours=1),
     },
+    "refresh today's and yesterday's dashboard figures": {
+        "task": "dashboard.tasks.refresh_daily_stats",
+        "schedule": timedelta(seconds=env_int("DASHBOARD_REFRESH_SECONDS", 300, minimum=10)),
+    },
 }
 
 # --- Takedown: routing, notices, tracking until removed -----------------------------
@@ -418,6 +423,19 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("NOTICE_FROM_EMAIL", "hotline@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTICE_REPLY_TO = env_list("NOTICE_REPLY_TO")
+
+# --- Dashboard and operations ---
+# /metrics (Prometheus) answers only a request carrying "Authorization: Bearer
+# <METRICS_TOKEN>"; unset, the page does not exist. METRICS_ALLOWED_NETWORKS
+# (CIDRs, read from CLIENT_IP_META_KEY) narrows who may ask at all.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")
+# The broker and worker checks are slow (a ping waits up to a second): the
+# dashboard's machinery section and /healthz reuse an answer this many seconds.
+MACHINERY_CACHE_SECONDS = env_int("MACHINERY_CACHE_SECONDS", 15, minimum=1)
+HEALTH_CACHE_SECONDS = env_int("HEALTH_CACHE_SECONDS", 10, minimum=1)
+# Load balancers probe over plain HTTP: /healthz is not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Logging ------------------------------------------------------------------
 # Our own formatters print only time, level, logger and message: never a

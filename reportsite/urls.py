@@ -7,4 +7,5 @@ urlpatterns = [
     path("triage/", include("triage.urls")),
     path("takedown/", include("takedown.urls")),
     path("admin/", admin.site.urls),
+    path("", include("dashboard.urls")),
 ]
