@@ -36,7 +36,8 @@ def test_rebuilt_aggregates_equal_live_counts(seeded):
     assert _stat(Metric.ASSESSMENTS) == Counter(Assessment.objects.values_list("outcome", flat=True))
     criminal = Assessment.objects.filter(outcome__in=CRIMINAL_OUTCOMES)
     assert _stat(Metric.AGE_GROUP) == Counter(criminal.values_list("age_group", flat=True))
-    assert _stat(Metric.HOSTING_COUNTRY) == Counter(c or "??" for c in Takedown.objects.values_list("country_code", flat=True))
+    countries = Takedown.objects.values_list("country_code", flat=True)
+    assert _stat(Metric.HOSTING_COUNTRY) == Counter(c or "??" for c in countries)
     closed = Takedown.objects.filter(closed_at__isnull=False)
     assert _stat(Metric.REMOVED) == Counter(closed.values_list("status", flat=True))
     assert sum(_stat(Metric.REMOVAL_DELAY).values()) == closed.count()
@@ -58,7 +59,8 @@ def test_a_refresh_recomputes_recent_days_and_leaves_the_same_rows_when_repeated
     stats_refresh(today=NOW.date())
     after = set(DailyStat.objects.values_list("day", "metric", "key", "count"))
     changed = after ^ before
-    assert {(d, m, k) for d, m, k, _ in changed} == {(NOW.date(), Metric.REPORTS, ""), (NOW.date(), Metric.FOUND_ON, "other")}
+    today = NOW.date()
+    assert {(d, m, k) for d, m, k, _ in changed} == {(today, Metric.REPORTS, ""), (today, Metric.FOUND_ON, "other")}
     assert DailyStat.objects.filter(day__lt=NOW.date() - timedelta(days=1)).count() == len(
         [row for row in before if row[0] < NOW.date() - timedelta(days=1)]
     )
