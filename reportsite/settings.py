@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "triage",
     "takedown",
     "dashboard",
+    "rest_framework",
+    "drf_spectacular",
+    "memberapi",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +426,39 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("NOTICE_FROM_EMAIL", "hotline@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTICE_REPLY_TO = env_list("NOTICE_REPLY_TO")
+
+# --- Member API ---
+# Member organisations read the URL list and partners send reports over
+# /api/v1/ (memberapi). Each API key is rate-limited on its own: the default
+# below, or the key's own rate set in the admin ("600/min", "20/s", "10000/day").
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# A new key expires this many days after it is made unless the admin says otherwise.
+API_KEY_DAYS = env_int("API_KEY_DAYS", 365, minimum=1)
+# Addresses in one partner report (the public form stays at REPORT_MAX_ADDRESSES).
+API_MAX_ADDRESSES = 500
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["memberapi.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["memberapi.permissions.KeyHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["memberapi.throttling.PerKeyThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "memberapi.negotiation.FormatNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "memberapi.errors.exception_handler",
+    # Members are machines, never a Django user: no anonymous user object either.
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "reportsite member API",
+    "DESCRIPTION": "The URL list for member companies and report submission for partners. "
+    "Human-readable documentation: /api/v1/docs/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # --- Dashboard and operations ---
 # /metrics (Prometheus) answers only a request carrying "Authorization: Bearer

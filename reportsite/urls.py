@@ -6,6 +6,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("triage/", include("triage.urls")),
     path("takedown/", include("takedown.urls")),
+    path("api/v1/", include("memberapi.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]

@@ -1,0 +1,89 @@
+"""Reading the URL list at a position, the changes between two positions, and partners' reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Q, Value
+
+from memberapi.models import Listing, Member, PartnerReport
+from reports.selectors import PublicStatus, report_public_status
+
+CHUNK = 2000  # rows per round trip; the list is never held in memory whole
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str
+    sha256: str
+    category: str
+    at: datetime
+    change: str = ""  # "added" or "removed" in a list of changes
+
+
+def listing_at(position: int) -> Iterator[Entry]:
+    """Every address on the list as of `position`, oldest first, read in chunks."""
+    rows = (
+        Listing.objects.filter(listed_position__lte=position)
+        .filter(Q(removed_position__isnull=True) | Q(removed_position__gt=position))
+        .order_by("listed_position")
+        .values_list("url", "url_sha256", "category", "listed_at")
+    )
+    for url, digest, category, at in rows.iterator(chunk_size=CHUNK):
+        yield Entry(url, digest, category, at)
+
+
+def changes_between(after: int, upto: int) -> Iterator[Entry]:
+    """What was added and removed at positions after `after` up to `upto`, in position order."""
+    fields = ("change", "position", "url", "url_sha256", "category", "at")
+    added = (
+        Listing.objects.filter(listed_position__gt=after, listed_position__lte=upto)
+        .annotate(change=Value("added"), position=F("listed_position"), at=F("listed_at"))
+        .values_list(*fields)
+    )
+    removed = (
+        Listing.objects.filter(removed_position__gt=after, removed_position__lte=upto)
+        .annotate(change=Value("removed"), position=F("removed_position"), at=F("removed_at"))
+        .values_list(*fields)
+    )
+    for change, _position, url, digest, category, at in (
+        added.union(removed, all=True).order_by("position").iterator(chunk_size=CHUNK)
+    ):
+        yield Entry(url, digest, category, at, change)
+
+
+def partner_report_get(*, member: Member, reference: str) -> PartnerReport | None:
+    """The member's own report under that reference; another member's is never found."""
+    return PartnerReport.objects.select_related("report").filter(member=member, reference=reference).first()
+
+
+@dataclass(frozen=True)
+class AddressStatus:
+    url: str
+    sha256: str
+    status: PublicStatus
+
+
+def partner_report_statuses(partner_report: PartnerReport) -> tuple[PublicStatus, list[AddressStatus]]:
+    """The report's overall status (reports.selectors) and each address's, by the same rules."""
+    from triage.models import FINAL, TriageState
+
+    report = partner_report.report
+    rows = report.addresses.order_by("position").values_list(
+        "record__url", "record__url_sha256", "record__triage__status", "record__triage__started_at"
+    )
+    addresses = []
+    for url, digest, status, started_at in rows:
+        # report_public_status for a report of this one address.
+        if status == TriageState.Status.CONFIRMED_CRIMINAL:
+            shown = PublicStatus.ACTION_TAKEN
+        elif status in FINAL:
+            shown = PublicStatus.NO_ACTION
+        elif status not in (None, TriageState.Status.AWAITING_ASSESSMENT) or started_at is not None:
+            shown = PublicStatus.BEING_ASSESSED
+        else:
+            shown = PublicStatus.RECEIVED
+        addresses.append(AddressStatus(url, digest, shown))
+    return report_public_status(report), addresses
