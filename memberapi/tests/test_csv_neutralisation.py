@@ -1,0 +1,24 @@
+"""CSV cells that a spreadsheet would run as a formula are neutralised."""
+
+import csv
+import io
+
+import pytest
+
+from memberapi.streams import csv_stream, neutralise
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("x")', "+1", "-1+2", "@SUM(A1)", "\tTAB", "\rCR"])
+def test_a_cell_that_starts_a_formula_becomes_text(cell):
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["http://example.com/=1", "A", "2026-01-01T00:00:00Z", "", "a=b"])
+def test_ordinary_cells_are_left_alone(cell):
+    assert neutralise(cell) == cell
+
+
+def test_the_csv_writer_neutralises_every_cell_and_quotes_what_needs_it():
+    out = b"".join(csv_stream(["h"], [["=1+1", 'say "hi", then\nleave'], ["-2", "ok"]])).decode()
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows == [["h"], ["'=1+1", 'say "hi", then\nleave'], ["'-2", "ok"]]
