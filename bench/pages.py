@@ -1,0 +1,173 @@
+"""Server time and query count of the staff pages that must stay fast, at two database sizes.
+
+    .venv/bin/python bench/pages.py [--sizes 10000,1000000] [--repeat 5] [--keep]
+
+For each size (address records; there are twice as many reports), a database
+is filled with `manage.py seed_demo` and then measured in a fresh process:
+the analysts' queue (/triage/), one record page (/triage/record/<id>/) and the
+managers' dashboard (/dashboard/), each requested through Django's test client
+with a signed-in, verified user, timed with time.perf_counter() around the
+request (middleware, queries and templates: everything but the network), with
+the queries counted by CaptureQueriesContext. The first request (cold caches:
+the dashboard's machinery check) is shown apart from the median of --repeat.
+
+Database: with DATABASE_URL (PostgreSQL), databases reportsite_pages_<size>
+next to it, kept with --keep and then reused by the next run. Without it,
+SQLite files under a temporary directory (or var/bench-pages-<size>/ with --keep).
+A million records take a few minutes to seed on PostgreSQL; on SQLite, longer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("queue", "record", "dashboard")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,1000000", help="address records per database (default 10000,1000000)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed requests per page after the first (default 5)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases, and reuse kept ones")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # the child process
+    return parser.parse_args()
+
+
+# --- The child: measure the pages on the database in the environment -------------------
+
+
+def measure(repeat: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reportsite.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staff.testing import FormClient, login_verified
+    from triage.models import WAITING, TriageState
+
+    users = get_user_model().objects
+    senior = login_verified(FormClient(), users.get(username="senior"))
+    manager = login_verified(FormClient(), users.get(username="manager"))
+    waiting = TriageState.objects.filter(status__in=WAITING).order_by("record_id").values_list("record_id", flat=True)
+    record_id = waiting.first() or TriageState.objects.values_list("record_id", flat=True).first()
+    targets = {
+        "queue": (senior, "/triage/"),
+        "record": (senior, f"/triage/record/{record_id}/"),
+        "dashboard": (manager, "/dashboard/"),
+    }
+    results = {}
+    for name, (client, path) in targets.items():
+        timings, queries = [], []
+        for _ in range(repeat + 1):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(path)
+                timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            queries.append(len(captured.captured_queries))
+        results[name] = {
+            "cold_ms": timings[0],
+            "median_ms": statistics.median(timings[1:]),
+            "queries": queries[-1],
+        }
+    from reports.models import Report, UrlRecord
+
+    results["_size"] = {"records": UrlRecord.objects.count(), "reports": Report.objects.count()}
+    return results
+
+
+# --- The parent: prepare each database, measure it in a child, print side by side -------
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def prepare(size: int, keep: bool, tmp: str) -> tuple[dict, callable]:
+    env = dict(os.environ, ALLOWED_HOSTS="testserver,127.0.0.1", LOG_LEVEL="WARNING")
+    base = os.environ.get("DATABASE_URL", "")
+    cleanup = lambda: None  # noqa: E731
+    fresh = True
+    if base:
+        import psycopg
+        from psycopg import sql
+
+        name = f"reportsite_pages_{size}"
+        admin = urlunsplit(urlsplit(base)._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and not keep:
+                conn.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+            if not exists or not keep:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            fresh = not (exists and keep)
+        env["DATABASE_URL"] = urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+        if not keep:
+
+            def cleanup() -> None:
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+    else:
+        var_dir = ROOT / "var" / f"bench-pages-{size}" if keep else Path(tmp) / f"pages-{size}"
+        fresh = not (var_dir / "reportsite.sqlite3").exists()
+        var_dir.mkdir(parents=True, exist_ok=True)
+        env["VAR_DIR"] = str(var_dir)
+    if fresh:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "demo_setup", "-v0")
+        started = time.perf_counter()
+        manage(env, "seed_demo", "--reports", str(size * 2))
+        print(f"seeded {size:,} records in {time.perf_counter() - started:.0f} s", flush=True)
+    return env, cleanup
+
+
+def main() -> None:
+    args = parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.repeat)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    engine = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            env, cleanup = prepare(size, args.keep, tmp)
+            try:
+                out = subprocess.run(  # noqa: S603
+                    [sys.executable, __file__, "--measure", "--repeat", str(args.repeat)],
+                    cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+                ).stdout  # fmt: skip
+                results[size] = json.loads(out.strip().splitlines()[-1])
+            finally:
+                cleanup()
+    print(f"\nServer time per page ({engine}; median of {args.repeat} after a cold first request), and queries")
+    header = f"{'page':<11}" + "".join(f"{f'{s:,} records':>32}" for s in sizes)
+    print(header)
+    print(f"{'':<11}" + "".join(f"{'cold ms   median ms   queries':>32}" for _ in sizes))
+    for page in PAGES:
+        cells = "".join(
+            f"{results[s][page]['cold_ms']:>12.1f}{results[s][page]['median_ms']:>12.1f}{results[s][page]['queries']:>8}"
+            for s in sizes
+        )
+        print(f"{page:<11}{cells}")
+    print("(" + "; ".join(f"{s:,}: {results[s]['_size']['reports']:,} reports" for s in sizes) + ")")
+
+
+if __name__ == "__main__":
+    main()
