@@ -439,4 +439,8 @@ def seed(*, reports: int, seed: int = 1, now: datetime | None = None, say: Calla
 
     aggregates = stats_rebuild(today=now.date())
     say(f"rebuilt {aggregates:,} aggregate rows in {time.perf_counter() - written:.1f} s")
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        # As autovacuum would later: the dashboard's first reads are then as fast as its later ones.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE dashboard_dailystat")
     return SeedResult(reports, records, rows, time.perf_counter() - started, per_table)
