@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 
@@ -14,11 +14,17 @@ def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return HttpResponse(body, status=status)
 
 
+def _api_refusal(status: int, message: str) -> HttpResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
 class RequestLimitsMiddleware:
     """Refuse uploads and oversized bodies before Django parses them.
 
     The site stores addresses, never files: a multipart body is refused whatever
-    it holds, and a body larger than MAX_REQUEST_BYTES is refused unread.
+    it holds, and a body larger than MAX_REQUEST_BYTES is refused unread. The
+    member API (/api/) takes larger JSON bodies, up to API_MAX_REQUEST_BYTES,
+    and only with a Content-Length, since its parser reads the stream itself.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -32,7 +38,17 @@ class RequestLimitsMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return _refusal(request, 400, "The request could not be read.")
-        if length > settings.MAX_REQUEST_BYTES:
+        api = request.path.startswith("/api/")
+        # A body of unknown length (chunked) could be any size: every browser sends one with a length.
+        if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE") and not request.META.get("CONTENT_LENGTH"):
+            if api:
+                return _api_refusal(411, "Send a Content-Length header.")
+            if request.META.get("HTTP_TRANSFER_ENCODING"):
+                return _refusal(request, 411, "The request could not be read.")
+        if api:
+            if length > settings.API_MAX_REQUEST_BYTES:
+                return _api_refusal(413, f"The body is larger than {settings.API_MAX_REQUEST_BYTES} bytes.")
+        elif length > settings.MAX_REQUEST_BYTES:
             return _refusal(request, 413, "The request is too large. Send only web addresses.")
         return self.get_response(request)
 

@@ -206,7 +206,11 @@ CONTENT_SECURITY_POLICY = {
 # No page takes uploads: multipart bodies are refused outright and no upload
 # handler exists to write one anywhere.
 MAX_REQUEST_BYTES = 64 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# The member API takes up to 500 addresses (about 2,000 characters each) in one JSON body.
+API_MAX_REQUEST_BYTES = 1024 * 1024
+# Django's own ceiling; RequestLimitsMiddleware holds every other path to
+# MAX_REQUEST_BYTES, and refuses bodies without a Content-Length, first.
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES
 FILE_UPLOAD_HANDLERS: list[str] = []
 
 # --- Staff: sessions, second factor, lockout ---------------------------------

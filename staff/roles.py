@@ -63,6 +63,13 @@ MANAGER = Role(
         "takedown.view_notice",
         "takedown.view_reply",
         "takedown.view_contactlookup",
+        # Member organisations and their API keys (keys are revoked, never deleted).
+        "memberapi.add_member",
+        "memberapi.change_member",
+        "memberapi.view_member",
+        "memberapi.add_apikey",
+        "memberapi.change_apikey",
+        "memberapi.view_apikey",
     ),
 )
 ROLES: dict[str, Role] = {role.key: role for role in (ANALYST, SENIOR, MANAGER)}
