@@ -10,3 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]
+
+# A database that is down answers 503 with Retry-After; any other error, the 500 page.
+handler500 = "reportsite.errors.server_error"
