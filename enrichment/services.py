@@ -17,7 +17,7 @@ from typing import Literal
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from enrichment import hosting, liveness, netguard, pipeline
@@ -155,6 +155,11 @@ def record_enrich(*, record_id: int) -> EnrichOutcome:
 
     try:
         saved = _save_enrichment(record, domain=domain, places=places, result=result)
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away (a restart, a failover): not the record's fault.
+        # It stays queued, and the retry (or the sweep) writes the results later.
+        logger.warning("database unavailable while saving record %d: %s", record.pk, type(exc).__name__)
+        return EnrichOutcome("retry", retry_delay(record.enrichment_attempts))
     except Exception as exc:
         logger.exception("saving the enrichment of record %d failed", record.pk)
         pipeline.record_fail(record, error=f"{type(exc).__name__}: {exc}")
