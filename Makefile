@@ -8,7 +8,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 3
 WORKER_CONCURRENCY ?= 4
 
-.PHONY: run test up migrate lint format bench clean
+.PHONY: run test test-reliability up migrate lint format bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ run: migrate
 
 ## The whole test suite (PostgreSQL, Redis and worker tests run when those are reachable)
 test: $(VENV)/.installed-dev
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not reliability"
+
+## Minutes long: private PostgreSQL, Redis, gunicorn and Celery workers, stopped, killed and restarted on purpose
+test-reliability: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest reliability_tests -s
 
 ## The production shape in one command: gunicorn, a Celery worker and Celery beat.
 ## Needs DATABASE_URL and CELERY_BROKER_URL (see .env.example).
