@@ -94,6 +94,11 @@ class Report(models.Model):
     # runs from here. A re-opened address clears it again.
     closed_at = models.DateTimeField(null=True, blank=True)
     records = models.ManyToManyField(UrlRecord, through="ReportedAddress", related_name="reports")
+    # The public portal it came through; NULL for reports from before portals
+    # and from the member API. PROTECT: a portal with reports is deactivated, not deleted.
+    portal = models.ForeignKey(
+        "portals.Portal", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
 
     class Meta:
         indexes = [

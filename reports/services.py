@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from enrichment.pipeline import records_queue
+from portals.models import Portal
 from reports import receipts
 from reports.addresses import url_sha256, without_credentials
 from reports.models import Report, ReportedAddress, UrlRecord
@@ -92,6 +93,7 @@ def report_submit(
     description: str = "",
     contact_email: str = "",
     language: str = "en",
+    portal: Portal | None = None,
 ) -> Submission:
     """Store a report and its addresses in one transaction, then queue enrichment."""
     if not addresses:
@@ -104,6 +106,8 @@ def report_submit(
             description=description,
             contact_email=contact_email,
             language=language,
+            # An unsaved portal is the stand-in used before the default exists: store none.
+            portal=portal if portal is not None and portal.pk else None,
             received_at=now,
         )
         records, new_ids = records_ensure([a.canonical for a in addresses], now=now)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from portals.selectors import portal_for
 from reports import formguard, receipts
 from reports.forms import ReportForm, StatusForm
 from reports.ratelimit import report_allowance_take
@@ -66,6 +67,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         description=data["description"],
         contact_email=data["contact_email"],
         language=get_language() or "en",
+        portal=portal_for(request),
     )
     formguard.mark_submitted(token, submission.report.reference)
     context = {"reference": submission.report.reference, "receipt": submission.receipt}

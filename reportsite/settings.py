@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "memberapi",
+    "portals",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,9 @@ MIDDLEWARE = [
     "reportsite.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before LocaleMiddleware: the portal (by host or /p/<slug>/) lends its default
+    # language to browsers that state none; see portals.middleware.
+    "portals.middleware.PortalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "reportsite.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

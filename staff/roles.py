@@ -70,6 +70,10 @@ MANAGER = Role(
         "memberapi.add_apikey",
         "memberapi.change_apikey",
         "memberapi.view_apikey",
+        # Reporting portals (deactivated, never deleted: reports point at them).
+        "portals.add_portal",
+        "portals.change_portal",
+        "portals.view_portal",
     ),
 )
 ROLES: dict[str, Role] = {role.key: role for role in (ANALYST, SENIOR, MANAGER)}

@@ -1,10 +1,12 @@
 """Routing: who a confirmed criminal address goes to, and why.
 
-    hosted in HOME_COUNTRY          → notice to the hosting provider's abuse desk,
+    hosted in the home country      → notice to the hosting provider's abuse desk,
                                       law enforcement informed
     hosted where a partner works    → forwarded to that partner hotline
     anywhere else, or unknown       → the law-enforcement channel
 
+The home country is that of the portal the record was first reported
+through, else HOME_COUNTRY (portals.selectors.home_country_for).
 `route_decide` is a pure decision over the record and the recipients table;
 the services in takedown.lifecycle act on it.
 """
@@ -13,8 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
+from portals.selectors import home_country_for
 from reports.models import UrlRecord
 from takedown import contacts
 from takedown.models import Recipient, Takedown
@@ -35,7 +36,7 @@ def _network(record: UrlRecord) -> str:
 
 
 def route_decide(record: UrlRecord) -> Decision:
-    home = settings.HOME_COUNTRY
+    home = home_country_for(record)  # the first report's portal's, else HOME_COUNTRY
     country = (record.country_code or "").upper()
     if country and country == home:
         match = contacts.hosting_contact_for(record)

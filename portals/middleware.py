@@ -1,0 +1,86 @@
+"""Choosing the portal of each request.
+
+By host name: a portal lists the host names it answers to; any other host
+gets the default portal. By path: every active portal is also served at
+/p/<slug>/, for a country that has no domain of its own yet. This middleware
+takes the prefix off `path_info` and adds it to the script prefix, so the
+rest of the site resolves the path as if the portal had its own host and
+every `{% url %}` stays inside the portal. Only the public report pages are
+served under a prefix.
+
+It must run before django.middleware.locale.LocaleMiddleware (a system check
+says so): when the browser asks for no language the site has (or sends no
+Accept-Language at all), the portal's default language is given to
+LocaleMiddleware as if the browser had asked for it, so an explicit choice
+(a language prefix in the path, the language cookie, a language the browser
+asks for and the site has) still wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import get_script_prefix, set_script_prefix
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from portals.selectors import portal_for, portal_for_slug
+
+logger = logging.getLogger(__name__)
+PREFIXED = re.compile(r"^/p/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)?$", re.DOTALL)
+PREFIXED_NAMESPACES = {"reports"}
+
+
+def _browser_language(request: HttpRequest) -> str | None:
+    """The first language the browser asks for that the site has, or None."""
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            return None
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+class PortalMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        match = PREFIXED.match(request.path_info)
+        portal = portal_for_slug(match["slug"]) if match else None
+        if portal is None:
+            return self._respond(request)
+        if match["rest"] is None:
+            return HttpResponsePermanentRedirect(f"{request.path}/")
+        request._portal = portal
+        request.portal_prefixed = True
+        request.path_info = match["rest"]
+        outer = get_script_prefix()
+        set_script_prefix(f"{outer}p/{portal.slug}/")
+        try:
+            return self._respond(request)
+        finally:
+            # The prefix is per thread: put it back before this thread serves anything else.
+            set_script_prefix(outer)
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
+        request.portal = SimpleLazyObject(lambda: portal_for(request))
+        if translation.get_language_from_path(request.path_info) is None and _browser_language(request) is None:
+            try:
+                request.META["HTTP_ACCEPT_LANGUAGE"] = request.portal.language
+            except DatabaseError as exc:
+                # /healthz must still answer when the database is down; the page
+                # falls back to the site's default language.
+                logger.warning("portal: no default language, the database failed: %s", type(exc).__name__)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        if getattr(request, "portal_prefixed", False) and request.resolver_match.namespace not in PREFIXED_NAMESPACES:
+            raise Http404("only the public pages are served under a portal's prefix")
+        return None
