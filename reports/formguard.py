@@ -12,6 +12,7 @@ double-click or a browser's "resend" from making the same report twice.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 
@@ -21,6 +22,8 @@ from django.core.cache import cache
 
 SALT = "reports.formguard"
 TOKEN_MAX_AGE = 24 * 3600
+
+logger = logging.getLogger(__name__)
 
 
 def token_issue(*, now: float | None = None) -> str:
@@ -50,12 +53,24 @@ def token_check(*, token: str, honeypot: str, now: float | None = None) -> str:
 
 
 def earlier_submission(token: str) -> str | None:
-    """The reference already made from this form token, if any."""
+    """The reference already made from this form token, if any (None if the cache cannot tell)."""
     data = _read(token)
-    return cache.get(f"formguard:used:{data['n']}") if data else None
+    if not data:
+        return None
+    try:
+        return cache.get(f"formguard:used:{data['n']}")
+    except Exception:
+        # Without the cache a double click may make two reports; refusing would lose one.
+        logger.warning("cache unavailable: double submissions are not detected", exc_info=True)
+        return None
 
 
 def mark_submitted(token: str, reference: str) -> None:
     data = _read(token)
-    if data:
+    if not data:
+        return
+    try:
         cache.set(f"formguard:used:{data['n']}", reference, timeout=TOKEN_MAX_AGE)
+    except Exception:
+        # The report is already committed: the reporter must still get its confirmation.
+        logger.warning("cache unavailable: form token %s not marked used", data["n"], exc_info=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 WINDOW_SECONDS = 3600
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,19 @@ def _take(key: str, limit: int) -> bool:
 
 
 def report_allowance_take(request: HttpRequest, *, now: float | None = None) -> Verdict:
-    """Count one report against both limits; refuse when either is spent."""
+    """Count one report against both limits; refuse when either is spent.
+
+    With the cache unreachable the report is let through: losing a report
+    is worse than a few minutes without a rate limit.
+    """
+    try:
+        return _allowance_take(request, now=now)
+    except Exception:
+        logger.warning("cache unavailable: the report rate limit is not applied", exc_info=True)
+        return Verdict(True)
+
+
+def _allowance_take(request: HttpRequest, *, now: float | None = None) -> Verdict:
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
     client_limit = settings.REPORT_RATE_LIMIT
