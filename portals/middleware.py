@@ -21,9 +21,10 @@ from __future__ import annotations
 import logging
 import re
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -33,6 +34,18 @@ from portals.selectors import portal_for, portal_for_slug
 logger = logging.getLogger(__name__)
 PREFIXED = re.compile(r"^/p/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)?$", re.DOTALL)
 PREFIXED_NAMESPACES = {"reports"}
+
+
+def _public_unprefixed(path: str) -> bool:
+    """A public page without a language prefix: the only kind whose language the portal may choose."""
+    if translation.get_language_from_path(path) is not None:
+        return False
+    # Unprefixed URLs resolve in the default language, whatever this thread served last.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return resolve(path).namespace in PREFIXED_NAMESPACES
+        except Resolver404:
+            return False
 
 
 def _browser_language(request: HttpRequest) -> str | None:
@@ -71,7 +84,7 @@ class PortalMiddleware:
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
         request.portal = SimpleLazyObject(lambda: portal_for(request))
-        if translation.get_language_from_path(request.path_info) is None and _browser_language(request) is None:
+        if _public_unprefixed(request.path_info) and _browser_language(request) is None:
             try:
                 request.META["HTTP_ACCEPT_LANGUAGE"] = request.portal.language
             except DatabaseError as exc:
