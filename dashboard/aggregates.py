@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -47,23 +47,28 @@ def stats_compute(*, first: date, last: date) -> dict[_Key, int]:
     reports = (
         Report.objects.filter(received_at__gte=start, received_at__lt=end)
         .annotate(d=day("received_at", tzinfo=UTC))
-        .values_list("d", "found_on")
+        .values_list("d", "found_on", "portal_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for d, found_on, n in reports:
+    for d, found_on, portal_id, n in reports:
         counts[(d, Metric.REPORTS, "")] += n
         counts[(d, Metric.FOUND_ON, found_on)] += n
+        if portal_id is not None:
+            counts[(d, Metric.PORTAL_REPORTS, f"{portal_id}|")] += n
+            counts[(d, Metric.PORTAL_FOUND_ON, f"{portal_id}|{found_on}")] += n
 
     addresses = (
         ReportedAddress.objects.filter(report__received_at__gte=start, report__received_at__lt=end)
         .annotate(d=day("report__received_at", tzinfo=UTC))
-        .values_list("d")
+        .values_list("d", "report__portal_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for d, n in addresses:
+    for d, portal_id, n in addresses:
         counts[(d, Metric.ADDRESSES, "")] += n
+        if portal_id is not None:
+            counts[(d, Metric.PORTAL_ADDRESSES, f"{portal_id}|")] += n
 
     assessments = (
         Assessment.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -78,6 +83,23 @@ def stats_compute(*, first: date, last: date) -> dict[_Key, int]:
         if is_criminal(outcome):
             counts[(d, Metric.AGE_GROUP, age_group)] += n
             counts[(d, Metric.SITE_TYPE, site_type)] += n
+
+    # Outcomes by portal: a record belongs to the portal of its first report, as for routing.
+    first_portal = (
+        Report.objects.filter(addresses__record=OuterRef("record_id"))
+        .order_by("received_at", "pk")
+        .values("portal_id")[:1]
+    )
+    by_portal = (
+        Assessment.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(d=day("created_at", tzinfo=UTC), p=Subquery(first_portal))
+        .filter(p__isnull=False)
+        .values_list("d", "p", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for d, portal_id, outcome, n in by_portal:
+        counts[(d, Metric.PORTAL_ASSESSMENTS, f"{portal_id}|{outcome}")] += n
 
     # Time to the first view only: the second view of a dispute answers another question.
     delays = (

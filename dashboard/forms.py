@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from dashboard.selectors import Period
+from portals.models import Portal
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -14,6 +15,9 @@ MAX_DAYS = 3 * 366
 class PeriodForm(forms.Form):
     start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    portal = forms.ModelChoiceField(
+        queryset=Portal.objects.all(), required=False, empty_label="All portals", label="Portal"
+    )
 
     def clean(self):
         data = super().clean()

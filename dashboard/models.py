@@ -30,6 +30,13 @@ class Metric(models.TextChoices):
     REMOVED = "removed", "Takedowns closed by status"
     REMOVAL_DELAY = "removal_delay", "First notice to removal (histogram)"
     NOTICES_SENT = "notices_sent", "Notice batches sent by channel"
+    # The same counts per reporting portal, key "<portal id>|<key>". Kept apart so
+    # the all-portals rows above stay one per key; reports from no portal (the
+    # member API, before portals) are only in those.
+    PORTAL_REPORTS = "portal_reports", "Reports received, by portal"
+    PORTAL_ADDRESSES = "portal_addresses", "Addresses received, by portal"
+    PORTAL_FOUND_ON = "portal_found_on", "Reports by where found, by portal"
+    PORTAL_ASSESSMENTS = "portal_assessments", "Assessments by outcome, by the portal of the first report"
 
 
 class DailyStat(models.Model):

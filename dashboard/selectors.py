@@ -87,7 +87,37 @@ def _in(period: Period):
     return DailyStat.objects.filter(day__gte=period.first, day__lte=period.last)
 
 
-def dashboard_figures(*, period: Period) -> Figures:
+# A portal filter narrows these (Metric.PORTAL_*); the other figures stay all portals'.
+BY_PORTAL = {
+    Metric.REPORTS: Metric.PORTAL_REPORTS,
+    Metric.ADDRESSES: Metric.PORTAL_ADDRESSES,
+    Metric.FOUND_ON: Metric.PORTAL_FOUND_ON,
+    Metric.ASSESSMENTS: Metric.PORTAL_ASSESSMENTS,
+}
+
+
+def _narrow_to_portal(figures: Figures, portal_id: int) -> None:
+    """Replace the figures that have a portal dimension with that portal's."""
+    period = figures.period
+    figures.daily = {Metric.REPORTS: {}, Metric.ADDRESSES: {}}
+    by_outcome: dict[date, dict[str, int]] = defaultdict(dict)
+    for metric in BY_PORTAL:
+        figures.totals[metric] = {}
+    reverse = {v: k for k, v in BY_PORTAL.items()}
+    rows = _in(period).filter(metric__in=BY_PORTAL.values(), key__startswith=f"{portal_id}|")
+    for stored, day, key, count in rows.values_list("metric", "day", "key", "count"):
+        metric, key = reverse[stored], key.partition("|")[2]
+        totals = figures.totals[metric]
+        totals[key] = totals.get(key, 0) + count
+        if metric == Metric.ASSESSMENTS:
+            by_outcome[day][key] = count
+        elif metric != Metric.FOUND_ON:
+            figures.daily[metric][day] = count
+    figures.assessments_daily = dict(by_outcome)
+    figures.hourly = hourly_intake(end=period.end, portal_id=portal_id)
+
+
+def dashboard_figures(*, period: Period, portal_id: int | None = None) -> Figures:
     figures = Figures(period=period)
 
     # Per-day series: reports, addresses, assessments by outcome.
@@ -142,10 +172,12 @@ def dashboard_figures(*, period: Period) -> Figures:
         figures.overall[metric] = (percentile(whole, 0.5), percentile(whole, 0.9))
 
     figures.hourly = hourly_intake(end=period.end)
+    if portal_id is not None:
+        _narrow_to_portal(figures, portal_id)
     return figures
 
 
-def hourly_intake(*, end: datetime, hours: int = 48) -> list[tuple[datetime, int, int]]:
+def hourly_intake(*, end: datetime, hours: int = 48, portal_id: int | None = None) -> list[tuple[datetime, int, int]]:
     """Reports and addresses received in each of the `hours` hours before `end`, oldest first.
 
     Live, not aggregated: a range on Report.received_at's index, a few
@@ -156,6 +188,8 @@ def hourly_intake(*, end: datetime, hours: int = 48) -> list[tuple[datetime, int
         last_hour -= timedelta(hours=1)
     first_hour = last_hour - timedelta(hours=hours - 1)
     window = Report.objects.filter(received_at__gte=first_hour, received_at__lt=end)
+    if portal_id is not None:
+        window = window.filter(portal_id=portal_id)
     # Every address of a report in the window has report_id >= the window's smallest
     # report id: a bound on ReportedAddress's own index, so the planner probes a
     # slice of it instead of hashing the whole table (which it prefers otherwise).
@@ -166,6 +200,7 @@ def hourly_intake(*, end: datetime, hours: int = 48) -> list[tuple[datetime, int
         ReportedAddress.objects.filter(
             report_id__gte=first_id or 0, report__received_at__gte=first_hour, report__received_at__lt=end
         )
+        .filter(**({"report__portal_id": portal_id} if portal_id is not None else {}))
         .annotate(h=TruncHour("report__received_at", tzinfo=UTC))
         .values_list("h")
         .annotate(addresses=Count("id"), reports=Count("report_id", distinct=True))

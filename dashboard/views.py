@@ -33,13 +33,14 @@ class _Echo:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET)
     period = form.cleaned_data["period"] if form.is_valid() else default_period()
+    portal = form.cleaned_data.get("portal") if form.is_valid() else None
     if not (request.GET.get("start") or request.GET.get("end")):
         # Show the dates the figures are for, not empty boxes.
-        form = PeriodForm({"start": period.first, "end": period.last})
-    figures = dashboard_figures(period=period)
+        form = PeriodForm({"start": period.first, "end": period.last, "portal": portal.pk if portal else ""})
+    figures = dashboard_figures(period=period, portal_id=portal.pk if portal else None)
     sections = presenters.all_charts(figures, analyst_figures(period=period))
     if request.GET.get("format") == "csv":
-        return _csv(request, sections, period)
+        return _csv(request, sections, period, portal)
     criminal, assessed = figures.actionable
     context = {
         "form": form,
@@ -55,12 +56,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "queue": queue_now(),
         "machinery": machinery_cached(),
         "refreshed_at": refreshed_at(),
-        "period_query": f"start={period.first.isoformat()}&end={period.last.isoformat()}",
+        "portal": portal,
+        "period_query": f"start={period.first.isoformat()}&end={period.last.isoformat()}"
+        + (f"&portal={portal.pk}" if portal else ""),
     }
     return render(request, "dashboard/dashboard.html", context)
 
 
-def _csv(request: HttpRequest, sections, period) -> HttpResponse:
+def _csv(request: HttpRequest, sections, period, portal=None) -> HttpResponse:
     wanted = request.GET.get("chart", "")
     chart = next((c for charts in sections.values() for c in charts if c.key == wanted), None)
     if chart is None:
@@ -69,15 +72,17 @@ def _csv(request: HttpRequest, sections, period) -> HttpResponse:
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORTED,
-        summary=f"Dashboard CSV: {chart.title}, {period.first} to {period.last}",
-        details={"chart": chart.key, "start": period.first.isoformat(), "end": period.last.isoformat()},
+        summary=f"Dashboard CSV: {chart.title}, {period.first} to {period.last}"
+        + (f", portal {portal.slug}" if portal else ""),
+        details={"chart": chart.key, "start": period.first.isoformat(), "end": period.last.isoformat()}
+        | ({"portal": portal.slug} if portal else {}),
         request=request,
     )
     writer = csv.writer(_Echo())
     lines = [writer.writerow([csv_cell(c) for c in (chart.columns[0] or "name", *chart.columns[1:])])]
     lines += [writer.writerow([csv_cell(cell) for cell in row]) for row in chart.csv]
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    filename = f"dashboard-{chart.key}-{period.first}-{period.last}.csv"
+    filename = f"dashboard-{chart.key}-{period.first}-{period.last}{f'-{portal.slug}' if portal else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
