@@ -82,6 +82,7 @@ import re
 from collections.abc import Iterator
 
 import idna
+from django.utils.translation import gettext_lazy as _
 
 MAX_LENGTH = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -92,49 +93,54 @@ SEPARATORS_PER_CHAR = 1 / 10  # slugs and paths have far more than random base64
 TEXT_RATIO = 0.9  # share of printable characters for decoded bytes to count as text
 MAX_DECODE_DEPTH = 2  # base64 inside base64 inside an address is checked, no further
 
-# Messages shown to the reporter next to the line they typed.
-EMPTY = "Enter a web address."
-TOO_LONG = "This address is longer than 2,048 characters. Please check it was copied correctly."
-TOO_LONG_CANONICAL = "This address is longer than 2,048 characters once written out in full."
-BAD_CHARACTERS = "This address contains characters that cannot be part of a web address."
-DATA_URI = (
+# Messages shown to the reporter next to the line they typed, translated
+# (gettext_lazy) into the language of the page when an AddressError is raised.
+EMPTY = _("Enter a web address.")
+TOO_LONG = _("This address is longer than 2,048 characters. Please check it was copied correctly.")
+TOO_LONG_CANONICAL = _("This address is longer than 2,048 characters once written out in full.")
+BAD_CHARACTERS = _("This address contains characters that cannot be part of a web address.")
+DATA_URI = _(
     "This is a data: address: it holds a picture or file itself, not where it is. "
     "Please don't send pictures; send the address of the web page instead."
 )
-BASE64_MARKER = (
+BASE64_MARKER = _(
     "This address contains encoded content (;base64,). "
     "Please send only the address of the web page, not the picture itself."
 )
-EMBEDDED_IMAGE = (
+EMBEDDED_IMAGE = _(
     "This address contains an encoded picture or video. "
     "Please send only the address of the web page, not the picture itself."
 )
-LONG_BLOB = (
+LONG_BLOB = _(
     "This address contains a long block of encoded data, which can hold a picture. "
     "Please send the address of the web page without it."
 )
-LOCAL_SCHEME = (
+LOCAL_SCHEME = _(
     "{scheme}: addresses point to something on your own device or inside a browser tab, "
     "not to a web page. Please send the address of the web page (http:// or https://)."
 )
-OTHER_SCHEME = "Only web addresses starting with http:// or https:// can be reported, not {scheme}: addresses."
-NO_HOST = "This address has no site name (like example.com after http://)."
-NOT_A_FULL_ADDRESS = "This doesn't look like a full web address. Copy it from the address bar, like example.com/page."
-BAD_HOST = "The site name is not a valid domain name or IP address."
-BAD_IDN = "The site name contains characters that are not allowed in a domain name."
-BAD_IPV4 = "The site name ends in a number but is not a valid IP address."
-BAD_IPV6 = "The site name is not a valid IPv6 address."
-UNBRACKETED_IPV6 = "An IPv6 address must be written in square brackets, like http://[2001:db8::1]/."
-BAD_PORT = "The port (the number after the colon) must be a number from 1 to 65535."
+OTHER_SCHEME = _("Only web addresses starting with http:// or https:// can be reported, not {scheme}: addresses.")
+NO_HOST = _("This address has no site name (like example.com after http://).")
+NOT_A_FULL_ADDRESS = _(
+    "This doesn't look like a full web address. Copy it from the address bar, like example.com/page."
+)
+BAD_HOST = _("The site name is not a valid domain name or IP address.")
+BAD_IDN = _("The site name contains characters that are not allowed in a domain name.")
+BAD_IPV4 = _("The site name ends in a number but is not a valid IP address.")
+BAD_IPV6 = _("The site name is not a valid IPv6 address.")
+UNBRACKETED_IPV6 = _("An IPv6 address must be written in square brackets, like http://[2001:db8::1]/.")
+BAD_PORT = _("The port (the number after the colon) must be a number from 1 to 65535.")
 
 
 class AddressError(ValueError):
-    """Raised with a short, clear, human-readable English message, in .message.
+    """Raised with a short, clear, human-readable message, in .message.
 
-    The message is shown to reporters next to the offending line.
+    The message is shown to reporters next to the offending line, in the
+    language active when it is raised (English outside a public page).
     """
 
     def __init__(self, message: str) -> None:
+        message = str(message)
         super().__init__(message)
         self.message = message
 

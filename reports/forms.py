@@ -11,6 +11,9 @@ from reports.addresses import AddressError, canonicalize
 from reports.models import Report
 from reports.services import AddressInput
 
+# Unicode bidi isolation (U+2066 LEFT-TO-RIGHT ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE).
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
 
 class FocusFirstErrorMixin:
     """After a failed submit, put the cursor on the first field to fix (no JavaScript needed)."""
@@ -61,7 +64,7 @@ class ReportForm(FocusFirstErrorMixin, forms.Form):
         label=_("Your email address (optional)"),
         help_text=_("Only if you would like a reply. You can leave this empty and stay anonymous."),
         required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     # Bot traps (see reports.formguard): a field people never see, and a signed
     # token that says when the form was served.
@@ -95,6 +98,8 @@ class ReportForm(FocusFirstErrorMixin, forms.Form):
                 accepted.append(AddressInput(as_typed=line, canonical=canonicalize(line)))
             except AddressError as exc:
                 shown = line if len(line) <= 80 else line[:77] + "…"
+                # Isolated left-to-right, so an address inside an Arabic sentence keeps its order.
+                shown = LTR_ISOLATE + shown + POP_ISOLATE
                 errors.append(
                     forms.ValidationError(
                         _("Line %(number)d (%(address)s): %(problem)s"),
@@ -112,11 +117,13 @@ class StatusForm(FocusFirstErrorMixin, forms.Form):
         label=_("Report reference"),
         max_length=32,
         help_text=_("It looks like R-4K7Q-M2XD."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "dir": "ltr"}
+        ),
     )
     receipt = forms.CharField(
         label=_("Receipt code"),
         max_length=64,
         help_text=_("The code shown once when you sent your report."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
     )

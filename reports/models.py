@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports.language import language_name
+
 
 class UrlRecord(models.Model):
     """One canonical web address, unique by the SHA-256 of its canonical form."""
@@ -108,6 +110,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def language_name(self) -> str:
+        """The reporter's language in English, for staff: "French"."""
+        return language_name(self.language)
 
 
 class ReportedAddress(models.Model):

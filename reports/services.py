@@ -16,6 +16,7 @@ from enrichment.pipeline import records_queue
 from portals.models import Portal
 from reports import receipts
 from reports.addresses import url_sha256, without_credentials
+from reports.language import language_supported
 from reports.models import Report, ReportedAddress, UrlRecord
 
 REFERENCE_ATTEMPTS = 5
@@ -95,9 +96,15 @@ def report_submit(
     language: str = "en",
     portal: Portal | None = None,
 ) -> Submission:
-    """Store a report and its addresses in one transaction, then queue enrichment."""
+    """Store a report and its addresses in one transaction, then queue enrichment.
+
+    `language` is the language the reporter used (one of LANGUAGES): analysts
+    see it beside the description.
+    """
     if not addresses:
         raise ValueError("a report needs at least one address")
+    if not language_supported(language):
+        raise ValueError(f"{language!r} is not one of LANGUAGES")
     now = timezone.now()
     with transaction.atomic():
         report, receipt = _create_report(

@@ -84,6 +84,9 @@ MIDDLEWARE = [
     # Before LocaleMiddleware: the portal (by host or /p/<slug>/) lends its default
     # language to browsers that state none; see portals.middleware.
     "portals.middleware.PortalMiddleware",
+    # The public pages' language comes from the URL prefix (/fr/); see reports.language.
+    "django.middleware.locale.LocaleMiddleware",
+    "reports.language.BrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "reportsite.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -250,6 +253,18 @@ TRIAGE_CLAIM_TTL = timedelta(minutes=env_int("TRIAGE_CLAIM_MINUTES", 15, minimum
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
+# The public pages (form, confirmation, status, error pages) in these
+# languages, /fr/ and so on; staff pages are English only. Catalogues live in
+# locale/ and are compiled by `make messages` (the .mo files are not committed).
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("pl", "Polish"),
+    ("ar", "Arabic"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
