@@ -8,7 +8,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 3
 WORKER_CONCURRENCY ?= 4
 
-.PHONY: run test test-reliability up migrate lint format bench clean
+.PHONY: run test messages translations test-reliability up migrate lint format bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,16 +19,29 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+## The public pages' translations: locale/*/LC_MESSAGES/django.po are committed,
+## the compiled .mo files are built here (GNU gettext's msgfmt) and never committed.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+messages: $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	msgfmt --check --output-file=$@ $<
+
+## After changing a public text: refresh every locale/*/django.po, then translate what is new.
+translations: $(VENV)/.installed
+	$(PY) manage.py makemessages --all --no-location --ignore=.venv --ignore=var --ignore=node_modules --ignore='*tests*'
+
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 
 ## The embedded site: SQLite under var/, tasks in-process, on http://$(HOST):$(PORT)/
-run: migrate
+run: migrate messages
 	$(PY) manage.py demo_setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (PostgreSQL, Redis and worker tests run when those are reachable)
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev messages
 	$(VENV)/bin/pytest -m "not reliability"
 
 ## Minutes long: private PostgreSQL, Redis, gunicorn and Celery workers, stopped, killed and restarted on purpose
@@ -37,7 +50,7 @@ test-reliability: $(VENV)/.installed-dev
 
 ## The production shape in one command: gunicorn, a Celery worker and Celery beat.
 ## Needs DATABASE_URL and CELERY_BROKER_URL (see .env.example).
-up: migrate
+up: migrate messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) \
 		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --no-colour
