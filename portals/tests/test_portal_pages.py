@@ -33,6 +33,12 @@ def test_the_form_shows_the_portals_name_and_introduction(client):
     assert "<p>Meld hier anoniem.</p>\n\n<p>Wij zijn er voor je.</p>" in html
 
 
+def test_the_introduction_is_marked_with_the_portals_language(client):
+    nl_portal(default_language="de", intro="Hallo")
+    html = client.get("/", HTTP_HOST="report.example.nl", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<div class="portal-intro" lang="de"><p>Hallo</p></div>' in html
+
+
 def test_the_default_portal_keeps_its_own_name_and_shows_no_introduction(client, settings):
     html = client.get("/").content.decode()
     assert "Meldpunt" not in html
@@ -44,7 +50,7 @@ def test_the_confirmation_shows_the_local_helpline_and_support_links(client):
     html = send_report(client, HTTP_HOST="report.example.nl").content.decode()
     assert "<strong>Kindertelefoon</strong>" in html
     assert '<a href="tel:+3108000432">+31 (0)800 0432</a>' in html
-    assert '<a href="https://www.kindertelefoon.example/" rel="noopener noreferrer">' in html
+    assert 'href="https://www.kindertelefoon.example/" rel="noopener noreferrer">' in html
     assert '<a href="https://help.example/" rel="noopener noreferrer">Slachtofferhulp</a>' in html
     assert '<a href="http://stop.example/nl" rel="noopener noreferrer">Stop it Now</a>' in html
 
