@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from reports.addresses import inline_content_refusal
 from reports.models import Report
 from reports.selectors import PublicStatus
 
@@ -59,6 +60,11 @@ class PartnerReportInSerializer(serializers.Serializer):
     description = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=settings.REPORT_MAX_DESCRIPTION
     )
+
+    def validate_description(self, value: str) -> str:
+        if inline_content_refusal(value):
+            raise serializers.ValidationError("The description contains an encoded picture or file; send text only.")
+        return value
 
 
 class AcceptedAddressSerializer(serializers.Serializer):

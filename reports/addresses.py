@@ -522,3 +522,19 @@ def _is_text(decoded: bytes) -> bool:
     # U+FFFD stands for each undecodable byte and must not count as readable.
     readable = sum(1 for char in text if char != "\ufffd" and (char.isprintable() or char in "\t\r\n"))
     return readable >= len(text) * TEXT_RATIO
+
+
+def inline_content_refusal(text: str) -> str | None:
+    """Why free text (a report's description) must be refused for carrying a picture, or None.
+
+    The same detectors as for addresses, on the text as typed and fully
+    unescaped: a data: URI, a ;base64, marker, SVG markup, an encoded image
+    signature or a long binary-looking blob.
+    """
+    data = text.encode("utf-8", errors="replace")
+    try:
+        _refuse_inline_content(data)
+        _refuse_inline_content(_unescape_fully(data))
+    except AddressError as refused:
+        return str(refused.message)
+    return None

@@ -7,12 +7,19 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reports.addresses import AddressError, canonicalize
+from reports.addresses import AddressError, canonicalize, inline_content_refusal
 from reports.models import Report
 from reports.services import AddressInput
 
 # Unicode bidi isolation (U+2066 LEFT-TO-RIGHT ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE).
 LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
+
+# The description is text: a picture pasted in as data: or base64 is refused like one in an address.
+INLINE_CONTENT_IN_TEXT = _(
+    "This text contains an encoded picture or file. Please don't send pictures; describe in words how you "
+    "came across the page."
+)
 
 
 class FocusFirstErrorMixin:
@@ -74,6 +81,12 @@ class ReportForm(FocusFirstErrorMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"]
+        if inline_content_refusal(description):
+            raise forms.ValidationError(INLINE_CONTENT_IN_TEXT, code="inline_content")
+        return description
 
     def clean_addresses(self) -> list[AddressInput]:
         lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -36,3 +36,22 @@ def production_shape(app_configs, **kwargs) -> list[Warning]:
             )
         )
     return found
+
+
+@register(Tags.security)
+def csrf_middleware_installed(app_configs, **kwargs) -> list[Error]:
+    """Django's security.W003 knows its CSRF middleware only by name; ours is a subclass (silenced there)."""
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.utils.module_loading import import_string
+
+    for name in settings.MIDDLEWARE:
+        middleware = import_string(name)
+        if isinstance(middleware, type) and issubclass(middleware, CsrfViewMiddleware):
+            return []
+    return [
+        Error(
+            "No CSRF middleware is installed: every form would accept requests forged by other sites.",
+            hint="Keep reportsite.csrf.NoReferrerCsrfViewMiddleware in MIDDLEWARE.",
+            id="reportsite.E001",
+        )
+    ]

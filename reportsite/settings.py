@@ -43,6 +43,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys retired by a rotation, newest first (comma-separated, or a file through
+# SECRET_KEY_FALLBACKS_FILE): sessions, form tokens and recovery codes made with
+# them stay valid until they are dropped. See docs/deploy.md, "Rotating secrets".
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -76,10 +80,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "reportsite.middleware.RequestLimitsMiddleware",
-    "reportsite.middleware.NoStoreMiddleware",
+    # Before WhiteNoise, so static files (SVG images) carry the policy as well.
     "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reportsite.middleware.NoStoreMiddleware",
+    # After the header middleware, so its refusals (411, 413, 415) carry their headers too.
+    "reportsite.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before LocaleMiddleware: the portal (by host or /p/<slug>/) lends its default
     # language to browsers that state none; see portals.middleware.
@@ -190,6 +196,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Messages live in the session: the cookie storage would add a cookie named
+# "messages", which cannot be a __Host- cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Django's check looks for its own CSRF middleware by name; ours is a subclass
+# (reportsite.csrf), which reportsite.checks.csrf_middleware_installed requires instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 # Nothing on this site loads from anywhere but itself: no inline script or
 # style, no data: images, no frames.

@@ -1,0 +1,39 @@
+"""pip-audit of the pinned requirements: no known vulnerability, and every package really audited."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import require
+
+pytestmark = pytest.mark.security
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_pinned_requirements_have_no_known_vulnerability():
+    pip_audit = shutil.which("pip-audit", path=str(Path(sys.executable).parent))
+    if pip_audit is None:
+        require("pip-audit", "it is not installed (requirements-dev.txt)")
+    done = subprocess.run(  # noqa: S603 - the venv's own pip-audit
+        [pip_audit, "-r", "requirements.txt", "--progress-spinner", "off", "--format", "json"],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        require("The vulnerability service", f"pip-audit could not run: {done.stderr.strip()[-500:]}")
+    dependencies = report["dependencies"]
+    skipped = [f"{d['name']} {d.get('version')}: {d['skip_reason']}" for d in dependencies if "skip_reason" in d]
+    if skipped:
+        # A package the service does not know was not audited: "no known vulnerabilities" would be a lie.
+        require("PyPI's vulnerability service", f"{len(skipped)} packages could not be audited, e.g. {skipped[0]}")
+    vulnerable = [
+        f"{d['name']} {d['version']}: {v['id']} (fixed in {', '.join(v['fix_versions']) or 'no release yet'})"
+        for d in dependencies
+        for v in d.get("vulns", [])
+    ]
+    assert not vulnerable, "\n".join(vulnerable)
