@@ -48,6 +48,10 @@ test: $(VENV)/.installed-dev messages
 test-reliability: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest reliability_tests -s
 
+## The security suite alone (also part of `make test`): production headers, fuzzing, pip-audit
+test-security: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -m security security_tests
+
 ## The production shape in one command: gunicorn, a Celery worker and Celery beat.
 ## Needs DATABASE_URL and CELERY_BROKER_URL (see .env.example).
 up: migrate messages
