@@ -88,8 +88,8 @@ class PortalMiddleware:
             try:
                 request.META["HTTP_ACCEPT_LANGUAGE"] = request.portal.language
             except DatabaseError as exc:
-                # /healthz must still answer when the database is down; the page
-                # falls back to the site's default language.
+                # The database is down: the page falls back to the site's default
+                # language, and whatever answers for a lost database still can.
                 logger.warning("portal: no default language, the database failed: %s", type(exc).__name__)
         return self.get_response(request)
 
