@@ -53,19 +53,60 @@ def assert_accessible(page, where: str) -> None:
     assert not violations, f"axe-core found WCAG A/AA violations on {where}:\n" + format_violations(violations)
 
 
+# --- Non-text contrast ----------------------------------------------------------------
+
+# WCAG 1.4.11: the edge of a field must stand out 3:1 from what is behind it.
+# axe does not look at borders; this does, for every visible field.
+_WEAK_FIELD_EDGES = """() => {
+    document.getAnimations().forEach((a) => a.finish());  // Bootstrap eases border colours in
+    const lum = (rgb) => {
+      const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map(Number).map((c) => {
+        c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const opaque = (color) => !/^rgba\\(.*, 0\\)$/.test(color) && color !== "transparent";
+    const behind = (el) => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const bg = getComputedStyle(p).backgroundColor;
+        if (opaque(bg)) return bg;
+      }
+      return "rgb(255, 255, 255)";
+    };
+    const out = [];
+    for (const el of document.querySelectorAll("input, textarea, select")) {
+      const s = getComputedStyle(el);
+      if (el.type === "hidden" || !el.getClientRects().length || el.closest("[aria-hidden=true]")) continue;
+      if (parseFloat(s.borderTopWidth) === 0) continue;
+      const a = lum(s.borderTopColor), b = lum(behind(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const name = `${el.tagName.toLowerCase()}#${el.id}`;
+      if (ratio < 3) out.push(`${name}: edge ${s.borderTopColor} has ${ratio.toFixed(2)}:1`);
+    }
+    return out;
+}"""
+
+
+def assert_field_edges_contrast(page, where: str) -> None:
+    weak = page.evaluate(_WEAK_FIELD_EDGES)
+    assert not weak, f"fields on {where} whose edges are too faint (WCAG 1.4.11, 3:1):\n  " + "\n  ".join(weak)
+
+
 # --- Reflow ------------------------------------------------------------------------
 
 
 def horizontal_overflow(page) -> list[str]:
-    """Elements reaching past the viewport's right (or, in RTL, left) edge; [] when nothing scrolls sideways."""
+    """Elements reaching past the viewport's end edge; [] when nothing scrolls sideways."""
     return page.evaluate(
         """() => {
             const root = document.documentElement;
             if (root.scrollWidth <= root.clientWidth) return [];
             const width = root.clientWidth, out = [];
+            // Only the end edge scrolls: right in LTR, left in RTL (the honeypot parked off the start is fine).
+            const rtl = getComputedStyle(root).direction === "rtl";
             for (const el of document.body.querySelectorAll("*")) {
               const box = el.getBoundingClientRect();
-              if (box.width && (box.right > width + 0.5 || box.left < -0.5)) {
+              if (box.width && (rtl ? box.left < -0.5 : box.right > width + 0.5)) {
                 const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
                   + (el.classList.length ? "." + [...el.classList].join(".") : "");
                 out.push(`${name} [${Math.round(box.left)}..${Math.round(box.right)} of ${width}]`);
@@ -80,6 +121,7 @@ def horizontal_overflow(page) -> list[str]:
 # One Tab press: the newly focused element's outline and shadow, or null on <body>,
 # or "again" once Tab has come round to an element already visited.
 _TAB_STOP = """() => {
+    document.getAnimations().forEach((a) => a.finish());  // the focus style as it settles, not mid-transition
     const el = document.activeElement;
     if (!el || el === document.body) return null;
     window.__tabStops = window.__tabStops || [];
@@ -91,6 +133,7 @@ _TAB_STOP = """() => {
 # The tab stops whose unfocused styles equal their focused ones: focus invisible there.
 _UNCHANGED = """(focused) => {
     document.activeElement.blur();
+    document.getAnimations().forEach((a) => a.finish());
     const stops = window.__tabStops;
     window.__tabStops = [];
     return stops.filter((el, i) => {

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests_browser.checks import assert_accessible, assert_focus_visible, assert_reflows
+from tests_browser.checks import (
+    assert_accessible,
+    assert_field_edges_contrast,
+    assert_focus_visible,
+    assert_reflows,
+)
 from tests_browser.languages import path_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -30,6 +35,15 @@ def test_each_check_fails_on_what_it_looks_for(public_site, windows):
     )
     with pytest.raises(AssertionError, match=r"no visible focus indicator.*\n  input#id_contact_email"):
         assert_focus_visible(page, "the form without a focus style")
+
+    page.evaluate(
+        """() => document.styleSheets[document.styleSheets.length - 1].insertRule(
+             "#id_description { border-color: #dee2e6 !important; }")"""
+    )
+    with pytest.raises(
+        AssertionError, match=r"too faint.*\n  textarea#id_description: edge rgb\(222, 226, 230\) has 1\.3"
+    ):
+        assert_field_edges_contrast(page, "the form with Bootstrap's pale borders")
 
     page.evaluate(
         """() => document.styleSheets[document.styleSheets.length - 1].insertRule(

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests_browser.checks import DESKTOP, assert_accessible, assert_focus_visible, assert_reflows
+from tests_browser.checks import (
+    DESKTOP,
+    assert_accessible,
+    assert_field_edges_contrast,
+    assert_focus_visible,
+    assert_reflows,
+)
 from tests_browser.languages import is_rtl, path_in, site_languages
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
@@ -46,6 +52,7 @@ def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(la
         where = f"{label} ({language})"
         with step(label):
             assert_accessible(page, where)
+            assert_field_edges_contrast(page, where)
             assert_focus_visible(page, where)
             assert_reflows(page, where)
             window.assert_clean(where)
@@ -60,7 +67,7 @@ def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(la
         tab_to(page, "id_addresses")
         keyboard.type("javascript:alert(1)")
         keyboard.press("Enter")  # a new line in the text area, not a submission
-        keyboard.type("http//example.com/gallery")
+        keyboard.type("http//example.com/gallery/" + "long-unbroken-name-" * 4)  # must wrap at 320 px
         tab_to(page, "id_seen_0")
         keyboard.press("Space")
         tab_to(page, "id_found_on_0")
