@@ -8,7 +8,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 3
 WORKER_CONCURRENCY ?= 4
 
-.PHONY: run test messages translations test-reliability up migrate lint format bench clean
+.PHONY: run test messages translations test-reliability test-browser up migrate lint format bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-reliability: $(VENV)/.installed-dev
 ## The security suite alone (also part of `make test`): production headers, fuzzing, pip-audit
 test-security: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m security security_tests
+
+## The browser tests alone (also part of `make test`): WCAG 2.2 AA with axe-core in every language, the whole journey
+test-browser: $(VENV)/.installed-dev messages
+	$(VENV)/bin/pytest tests_browser
 
 ## The production shape in one command: gunicorn, a Celery worker and Celery beat.
 ## Needs DATABASE_URL and CELERY_BROKER_URL (see .env.example).
