@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 
 from portals.models import Portal, host_name_normal
@@ -34,7 +35,12 @@ def portal_for(request: HttpRequest) -> Portal:
     """The portal of this request: by its /p/<slug>/ prefix (set by the middleware), else its host name."""
     portal = getattr(request, "_portal", None)
     if portal is None:
-        portal = portal_for_host(request.get_host())
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            # The 400 page for a host we do not serve is drawn with the default portal.
+            host = ""
+        portal = portal_for_host(host)
         request._portal = portal
     return portal
 
