@@ -16,8 +16,12 @@ for, which is not what a reader gets.
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import urlsplit
 
+import pytest
+from django.conf import settings
+
+from portals.models import Portal
 from tests_browser.checks import (
     DESKTOP,
     assert_accessible,
@@ -43,8 +47,30 @@ def focused_id(page) -> str:
     return page.evaluate("() => document.activeElement.id")
 
 
-@pytest.mark.parametrize("language", site_languages())
-def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(language, public_site, windows, step):
+# Every language; and once through a portal (/p/<slug>/), whose introduction and helpline card add content.
+CASES = [pytest.param(code, False, id=code) for code in site_languages()]
+CASES.append(pytest.param(settings.LANGUAGE_CODE, True, id=f"{settings.LANGUAGE_CODE}-portal"))
+
+
+def portal_with_everything() -> str:
+    """A portal with an introduction, a helpline and support links; its path prefix."""
+    Portal.objects.create(
+        slug="demo",
+        name="Demo Hotline",
+        intro="Reports from Demoland.\n\nWe answer within a day.",
+        helpline_name="Demo Childline",
+        helpline_phone="+44 20 7946 0000",
+        helpline_url="https://helpline.example/",
+        support_links="Support for people who saw abuse | https://support.example/",
+    )
+    return "/p/demo"
+
+
+@pytest.mark.parametrize(("language", "through_portal"), CASES)
+def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(
+    language, through_portal, public_site, windows, step
+):
+    prefix = portal_with_everything() if through_portal else ""
     window = windows(public_site, language, viewport=DESKTOP)
     page, keyboard = window.page, window.page.keyboard
 
@@ -58,7 +84,7 @@ def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(la
             window.assert_clean(where)
 
     with step("the form"):
-        window.go(path_in(language, "reports:form"))
+        window.go(prefix + path_in(language, "reports:form"))
         assert page.get_attribute("html", "lang") == language
         assert page.get_attribute("html", "dir") == ("rtl" if is_rtl(language) else "ltr")
     check("the form")
@@ -100,7 +126,7 @@ def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(la
     check("the confirmation")
 
     with step("the status page"):
-        window.go(path_in(language, "reports:status"))
+        window.go(prefix + path_in(language, "reports:status"))
     check("the status page")
 
     with step("looking up the report"):
@@ -111,4 +137,6 @@ def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(la
         with page.expect_navigation():
             keyboard.press("Enter")
         assert page.is_visible(".status-value")
+        if through_portal:
+            assert page.is_visible(".portal-help") and urlsplit(page.url).path.startswith(prefix + "/")
     check("a report's status")
