@@ -8,7 +8,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 3
 WORKER_CONCURRENCY ?= 4
 
-.PHONY: run test messages translations test-reliability test-browser up migrate lint format bench clean
+.PHONY: run test messages translations test-reliability test-browser up migrate lint format bench bench-submissions clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -71,8 +71,17 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## Every benchmark, on PostgreSQL and Redis (docs/performance.md). Minutes long; pages.py keeps its databases.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reportsite
 bench: $(VENV)/.installed-dev
-	$(PY) bench/enrich.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/enrich.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/urllist.py --entries 100000
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py --sizes 10000,1000000 --keep
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/submissions.py
+
+## Public submissions/s against the floor of the stack and django-helpdesk (BENCH_SECONDS per target, default 60)
+bench-submissions: $(VENV)/.installed-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/submissions.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache
