@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.db.models import Q
 from django.http import HttpRequest
 
 from portals.models import Portal, host_name_normal
@@ -11,20 +12,26 @@ from portals.models import Portal, host_name_normal
 
 def portal_default() -> Portal:
     """The default portal; an unsaved one from settings if none exists (before migrate, say)."""
-    portal = Portal.objects.filter(is_default=True).first()
-    if portal is None:
-        portal = Portal(slug="default", name=settings.HOTLINE_NAME, is_default=True)
-    return portal
+    return Portal.objects.filter(is_default=True).first() or _default_unsaved()
+
+
+def _default_unsaved() -> Portal:
+    return Portal(slug="default", name=settings.HOTLINE_NAME, is_default=True)
 
 
 def portal_for_host(host: str) -> Portal:
     """The active portal that lists this host name, else the default portal."""
     wanted = host_name_normal(host)
-    # A handful of rows: matching in Python keeps "one name per line" simple and exact.
-    for portal in Portal.objects.filter(active=True).exclude(host_names=""):
-        if wanted in portal.host_name_list():
+    # One query on every public page: the active portals with host names and the
+    # default one (always active), a handful of rows. Matching in Python keeps
+    # "one name per line" simple and exact.
+    default = None
+    for portal in Portal.objects.filter((Q(active=True) & ~Q(host_names="")) | Q(is_default=True)):
+        if portal.active and wanted in portal.host_name_list():
             return portal
-    return portal_default()
+        if portal.is_default:
+            default = portal
+    return default or _default_unsaved()
 
 
 def portal_for_slug(slug: str) -> Portal | None:

@@ -169,6 +169,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Template fragments that are the same for every visitor (the empty report
+# form's fields, per language), kept in each process: never anything typed
+# or per-request, and gone with the process at the next deploy.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 # --- Passwords, sessions, cookies -----------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
