@@ -308,7 +308,8 @@ def helpdesk_prepare(args: argparse.Namespace, database_url: str, project: Path)
     (package / "urls.py").write_text(HELPDESK_URLS)
     (package / "wsgi.py").write_text(HELPDESK_WSGI)
     env = {
-        "PATH": os.environ.get("PATH", ""),
+        # The shell's own search path (not reportsite configuration).
+        "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "hdproject.settings",
         "DATABASE_URL": database_url,
         "SECRET_KEY": BENCH_SECRET,
