@@ -32,6 +32,21 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_RCPT(self, _smtp, _session, envelope, address, _rcpt_options) -> str:
+        server = self.server
+        if server.stall:
+            with server.lock:
+                server.stalled += 1
+            # The sender waits here, mid-conversation and before any of the message
+            # has been sent: a sender killed now has delivered nothing. (Stalling
+            # after the message's last line would test the documented window
+            # instead, where the server holds the whole message and the sender
+            # dies before the reply.)
+            while server.stall:
+                await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, _smtp, _session, envelope) -> str:
         server = self.server
         with server.lock:
@@ -40,12 +55,6 @@ class _Handler:
                 server.failures_left -= 1
                 server.refused += 1
                 return "451 4.3.0 Temporary failure, try again later"
-        if server.stall:
-            with server.lock:
-                server.stalled += 1
-            # Cancelled by aiosmtpd when the client's connection drops: nothing accepted.
-            while server.stall:
-                await asyncio.sleep(0.05)
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with server.lock:
             for rcpt in envelope.rcpt_tos:

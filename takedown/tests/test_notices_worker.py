@@ -1,8 +1,8 @@
 """Exactly once with real Celery workers on Redis and PostgreSQL, and a worker killed in the middle of a send.
 
-The SMTP server stalls on DATA, so the first worker is killed (SIGKILL, the
-whole process group) while it waits for the server to accept the message:
-nothing was accepted. Its leases then lapse, the beat's pass queues the
+The SMTP server stalls mid-conversation (at RCPT, before any of the message
+is sent), so the first worker is killed (SIGKILL, the whole process group)
+while it waits: nothing was delivered. Its leases then lapse, the beat's pass queues the
 batches again, a second worker sends them, and each recipient has exactly
 one message.
 """
@@ -86,7 +86,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     # The beat's pass: two batches, queued to Redis as they commit.
     assert notices_dispatch()["batched"] == 2
     first = start_notices_worker()
-    wait_for(lambda: smtp.stalled >= 2, timeout=90, message="both sends to stall on DATA")
+    wait_for(lambda: smtp.stalled >= 2, timeout=90, message="both sends to stall mid-conversation")
     first.kill()
 
     assert smtp.per_recipient() == {}, "killed too late to prove anything"
