@@ -16,6 +16,15 @@ from takedown.lifecycle import TakedownError, reply_record, route_override
 from takedown.models import Takedown
 
 
+def _form_errors(form) -> str:
+    """A refused form's errors in one line for a message: "Field: problem; …"."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return "; ".join(parts)
+
+
 def _back(pk: int) -> HttpResponse:
     return redirect(reverse("triage:record", args=[pk]) + "#takedown-heading")
 
@@ -43,11 +52,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     panel = selectors.record_panel(takedown.record)
     form = ReplyForm(request.POST, recipients=panel.reply_recipients if panel else [])
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
-            for f, e in form.errors.items()
-        )
-        messages.error(request, f"The reply was not recorded. {errors}")
+        messages.error(request, f"The reply was not recorded. {_form_errors(form)}")
         return _back(pk)
     data = form.cleaned_data
     try:
@@ -74,8 +79,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
     takedown = get_object_or_404(Takedown, pk=pk)
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(" ".join(e) for e in form.errors.values())
-        messages.error(request, f"The route was not changed. {errors}")
+        messages.error(request, f"The route was not changed. {_form_errors(form)}")
         return _back(pk)
     data = form.cleaned_data
     try:
