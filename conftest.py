@@ -49,6 +49,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _portals_read_afresh():
+    """Each process keeps the portals for a while (portals.selectors); a test starts with none kept,
+    as a rolled-back test's portals would otherwise outlive it."""
+    from portals.selectors import portals_forget
+
+    portals_forget()
+    yield
+    portals_forget()
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process(settings):
     """Unit tests run tasks inline; tests with a real worker switch brokers themselves."""
     from reportsite.celery import app
