@@ -1,10 +1,17 @@
-"""{% public_language_links as links %}: the current public page in each of LANGUAGES (see reports.language)."""
+"""Tags of the public pages' header (see reports.language).
+
+{% public_language_links as links %}: the current public page in each of LANGUAGES.
+{% public_header_key as key %}: what the header depends on, to draw it once per process and key.
+"""
 
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix
+from django.utils import translation
 
-from reports.language import LanguageLink, language_links
+from reports.language import PUBLIC_NAMESPACE, LanguageLink, language_links
 
 register = template.Library()
 
@@ -13,3 +20,20 @@ register = template.Library()
 def public_language_links(context) -> list[LanguageLink]:
     request = context.get("request")
     return language_links(request.path_info if request is not None else "/")
+
+
+@register.simple_tag(takes_context=True)
+def public_header_key(context) -> str:
+    """Everything the header is drawn from: the language, the portal (name and URL prefix) and the page.
+
+    Its links lead to this page in each language, or to the form on a page that
+    is not public (an error page), so the page counts only by its name: the
+    public pages take no arguments, and a 404's path cannot grow the cache.
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    page = match.view_name if match is not None and match.namespace == PUBLIC_NAMESPACE else ""
+    portal = getattr(request, "portal", None)
+    portal_key = f"{portal.pk}:{portal.name}" if portal is not None else ""
+    languages = ",".join(code for code, _name in settings.LANGUAGES)
+    return "|".join((translation.get_language() or "", get_script_prefix(), portal_key, page, languages))

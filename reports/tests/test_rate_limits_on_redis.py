@@ -10,7 +10,8 @@ from reports.tests.helpers import send_report
 @pytest.fixture
 def redis_cache(settings, redis_flush):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TEST_REDIS_URL}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TEST_REDIS_URL},
     }
     yield redis_flush
 
