@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from reports import receipts
 from reports.addresses import url_sha256
 from reports.models import Report, ReportedAddress, UrlRecord
 from reports.services import AddressInput, report_submit
@@ -69,12 +70,12 @@ def test_only_records_created_by_the_report_are_queued():
 def test_two_simultaneous_reports_of_a_new_address_make_one_record():
     addresses = [f"http://race.example/{i}" for i in range(10)]
     barrier = threading.Barrier(6)
-    errors = []
+    errors, queued = [], []
 
     def reporter(order):
         try:
             barrier.wait(timeout=10)
-            submit(*order)
+            queued.extend(submit(*order).new_record_ids)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -95,6 +96,24 @@ def test_two_simultaneous_reports_of_a_new_address_make_one_record():
     assert set(UrlRecord.objects.values_list("report_count", flat=True)) == {6}
     assert Report.objects.count() == 6
     assert ReportedAddress.objects.count() == 60
+    # Each new record is queued by the one report that made it, not by every report that raced for it.
+    assert sorted(queued) == sorted(UrlRecord.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_taken_reference_is_drawn_again_and_nothing_of_the_first_try_is_kept(monkeypatch):
+    first = submit("http://example.com/first")
+    drawn = iter([first.report.reference, "R-ZZZZ-ZZZ1"])
+    monkeypatch.setattr(receipts, "new_reference", lambda: next(drawn))
+
+    second = submit("http://example.com/second", "http://example.com/first")
+
+    assert second.report.reference == "R-ZZZZ-ZZZ1"
+    assert Report.objects.count() == 2
+    assert ReportedAddress.objects.count() == 3
+    assert UrlRecord.objects.get(url="http://example.com/first").report_count == 2
+    assert UrlRecord.objects.get(url="http://example.com/second").report_count == 1
+    assert second.new_record_ids == [UrlRecord.objects.get(url="http://example.com/second").pk]
 
 
 @pytest.mark.django_db
