@@ -53,9 +53,13 @@ def test_the_prefix_does_not_leak_into_the_next_request(client):
     from django.urls import reverse
 
     portal("ua")
-    client.get("/p/ua/")
+    assert '<a class="site-name" href="/p/ua/">' in client.get("/p/ua/").content.decode()
     assert reverse("reports:form") == "/"
-    assert 'action="/"' in client.get("/").content.decode()
+    html = client.get("/").content.decode()
+    assert 'action="/"' in html
+    # The header is drawn once per portal and prefix (see base.html): not the prefixed one again.
+    assert '<a class="site-name" href="/">' in html
+    assert 'href="/p/ua/' not in html
 
 
 def test_the_prefix_without_its_slash_is_redirected(client):
