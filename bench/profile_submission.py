@@ -176,6 +176,7 @@ def main() -> int:
     if profiler:
         stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
         stats.print_stats(args.top)
+        stats.print_callees("report_form|_report_store|_send_and_mark_queued|report_submit|_form_page")
     return 0
 
 

@@ -9,6 +9,7 @@ portals.middleware). Everything a manager types here is shown escaped.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -126,6 +127,12 @@ class Portal(models.Model):
     @property
     def language(self) -> str:
         return self.default_language or settings.LANGUAGE_CODE
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything a page shows of the portal changes: a key for drawn fragments."""
+        values = [str(field.value_from_object(self)) for field in self._meta.concrete_fields]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
 
     # --- Validation --------------------------------------------------------------------
     def clean(self) -> None:
