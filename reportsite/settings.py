@@ -162,7 +162,8 @@ CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's own, keeping one client per connection pool (see reportsite.cache).
+            "BACKEND": "reportsite.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

@@ -11,7 +11,7 @@ from reports.tests.helpers import send_report
 def redis_cache(settings, redis_flush):
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TEST_REDIS_URL},
+        "default": {"BACKEND": "reportsite.cache.RedisCache", "LOCATION": TEST_REDIS_URL},
     }
     yield redis_flush
 
