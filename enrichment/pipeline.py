@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,13 +31,26 @@ def _send(record_id: int) -> None:
     enqueue(enrich_record, record_id)
 
 
-def records_queue(record_ids: Iterable[int]) -> int:
+def records_queue(record_ids: Iterable[int], *, queued_at: datetime | None = None) -> int:
     """Hand records to the broker; returns how many were handed over.
 
     Called after commit. A broker that is down must not fail the reporter's
-    request: the records stay new and the sweep queues them later.
+    request: the records are left new and the sweep queues them later.
+
+    `queued_at`: the records were stored already marked queued at that time,
+    in the transaction that made them (a new report's records: that saves an
+    UPDATE and a commit on every report). Those the broker does not take go
+    back to new here. Should this process die between the commit and the
+    publish, they wait for the sweep's SWEEP_QUEUED_AFTER instead of
+    SWEEP_NEW_AFTER: later, never lost.
     """
-    return send_until_failure(list(record_ids), _send_and_mark_queued, what="record(s) left pending for the sweep")
+    ids = list(record_ids)
+    if queued_at is None:
+        return send_until_failure(ids, _send_and_mark_queued, what="record(s) left pending for the sweep")
+    sent = send_until_failure(ids, _send, what="record(s) left pending for the sweep")
+    if sent < len(ids):
+        _queued_undo(ids[sent:], queued_at=queued_at)
+    return sent
 
 
 def _send_and_mark_queued(record_id: int) -> None:
@@ -45,6 +58,17 @@ def _send_and_mark_queued(record_id: int) -> None:
     UrlRecord.objects.filter(pk=record_id, enrichment_state=State.NEW).update(
         enrichment_state=State.QUEUED, queued_at=timezone.now()
     )
+
+
+def _queued_undo(record_ids: list[int], *, queued_at: datetime) -> None:
+    """Records marked queued that the broker never took: back to new, for the sweep's next pass."""
+    try:
+        UrlRecord.objects.filter(pk__in=record_ids, enrichment_state=State.QUEUED, queued_at=queued_at).update(
+            enrichment_state=State.NEW, queued_at=None
+        )
+    except DatabaseError:
+        # Still marked queued: the sweep takes them after SWEEP_QUEUED_AFTER instead.
+        logger.warning("%d record(s) the broker did not take stay queued for the sweep", len(record_ids))
 
 
 def records_sweep(*, now: datetime | None = None) -> int:
@@ -68,9 +92,7 @@ def records_sweep(*, now: datetime | None = None) -> int:
     sent = send_until_failure(ids, _send, what="record(s) in the sweep")
     if sent < len(ids):
         # Those not handed over go back to new, so the next sweep takes them at once.
-        UrlRecord.objects.filter(pk__in=ids[sent:], enrichment_state=State.QUEUED, queued_at=now).update(
-            enrichment_state=State.NEW, queued_at=None
-        )
+        _queued_undo(ids[sent:], queued_at=now)
     if ids:
         logger.info("sweep queued %d record(s) again", sent)
     return sent

@@ -42,7 +42,8 @@ def records_ensure(canonicals: Sequence[str], *, now: datetime) -> tuple[dict[st
     here. Safe when two reports of the same new address arrive at once: the
     unique hash makes the second insert count a report on the first's record,
     and rows are touched in hash order so two reports naming the same
-    addresses cannot deadlock.
+    addresses cannot deadlock. The records made here are stored marked
+    queued: the caller hands them to the broker once committed.
     """
     by_hash = {url_sha256(url): url for url in canonicals}
     fresh = [
@@ -53,6 +54,10 @@ def records_ensure(canonicals: Sequence[str], *, now: datetime) -> tuple[dict[st
             report_count=1,
             first_reported_at=now,
             last_reported_at=now,
+            # Queued from the start: the report's transaction hands them to the broker once
+            # committed, or puts them back to new if it cannot (enrichment.pipeline.records_queue).
+            enrichment_state=UrlRecord.Enrichment.QUEUED,
+            queued_at=now,
         )
         for digest in sorted(by_hash)
     ]
@@ -180,5 +185,5 @@ def _report_store(
                 )
             )
         ReportedAddress.objects.bulk_create(rows)
-        transaction.on_commit(lambda: records_queue(new_ids))
+        transaction.on_commit(lambda: records_queue(new_ids, queued_at=now))
     return report, new_ids

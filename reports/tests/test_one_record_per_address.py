@@ -26,7 +26,8 @@ def test_a_new_address_makes_one_record_indexed_by_its_hash():
     assert record.url_sha256 == url_sha256("http://example.com/a")
     assert record.host == "example.com"
     assert record.report_count == 1
-    assert record.enrichment_state == UrlRecord.Enrichment.NEW
+    # Stored marked queued; the broker gets it after the commit (see test_queue_after_commit).
+    assert record.enrichment_state == UrlRecord.Enrichment.QUEUED
 
 
 @pytest.mark.django_db
