@@ -49,12 +49,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _portals_read_afresh():
-    """Each process keeps the portals for a while (portals.selectors); a test starts with none kept,
-    as a rolled-back test's portals would otherwise outlive it."""
+def _process_caches_empty():
+    """Each process keeps the portals for a while (portals.selectors) and drawn public pages
+    (CACHES["fragments"]); a test starts with neither, as a rolled-back test's portals, or a page
+    drawn under another test's settings, would otherwise outlive it."""
+    from django.core.cache import caches
+
     from portals.selectors import portals_forget
 
     portals_forget()
+    caches["fragments"].clear()
     yield
     portals_forget()
 

@@ -43,12 +43,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=20, help="submissions first, not measured (default 20)")
     parser.add_argument("--profile", action="store_true", help="print the cProfile of reportsite's POSTs")
     parser.add_argument("--top", type=int, default=45, help="functions shown with --profile (default 45)")
+    parser.add_argument("--callers", default="", help="with --profile, also who calls the functions matching this")
     parser.add_argument(
         "--database",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        default="postgres://postgres@127.0.0.1:5432/postgres",
         help="PostgreSQL server (a database on it is made and dropped)",
     )
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="broker and cache (flushed by no one)")
     return parser.parse_args()
 
 
@@ -176,7 +177,9 @@ def main() -> int:
     if profiler:
         stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
         stats.print_stats(args.top)
-        stats.print_callees("report_form|_report_store|_send_and_mark_queued|report_submit|_form_page")
+        stats.sort_stats("tottime").print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
     return 0
 
 

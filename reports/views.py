@@ -7,12 +7,13 @@ a daily-salted HMAC of it and keeps even that only in the cache.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from portals.selectors import portal_for
-from reports import formguard, receipts
+from reports import formguard, pages, receipts
 from reports.forms import ReportForm, StatusForm
 from reports.ratelimit import report_allowance_take
 from reports.selectors import report_for_receipt, report_public_status
@@ -33,10 +34,26 @@ def _with_fresh_token(form: ReportForm) -> ReportForm:
     return ReportForm(data)
 
 
+def _empty_form_page(request: HttpRequest) -> HttpResponse:
+    """The form as first served: the same page for everyone but its two tokens (see reports.pages)."""
+    return pages.page_with_holes(
+        request,
+        "reports/form.html",
+        values={"csrf_token": get_token(request), "token": formguard.token_issue()},
+        context=lambda: {"form": ReportForm(initial={"token": pages.hole("token")}), "limited": "", "stale": False},
+    )
+
+
+def _confirmation_page(request: HttpRequest, *, reference: str, receipt: str) -> HttpResponse:
+    return pages.page_with_holes(
+        request, "reports/confirmation.html", values={"reference": reference, "receipt": receipt}
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _form_page(request, ReportForm(initial={"token": formguard.token_issue()}))
+        return _empty_form_page(request)
 
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -47,8 +64,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     verdict = formguard.token_check(token=token, honeypot=data["website"])
     if verdict == formguard.BOT:
         # The bot sees what a person would see, and learns nothing; nothing is stored.
-        context = {"reference": receipts.new_reference(), "receipt": receipts.new_receipt()}
-        return render(request, "reports/confirmation.html", context)
+        return _confirmation_page(request, reference=receipts.new_reference(), receipt=receipts.new_receipt())
     if verdict == formguard.STALE:
         return _form_page(request, _with_fresh_token(form), stale=True)
 
@@ -70,8 +86,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         portal=portal_for(request),
     )
     formguard.mark_submitted(token, submission.report.reference)
-    context = {"reference": submission.report.reference, "receipt": submission.receipt}
-    return render(request, "reports/confirmation.html", context)
+    return _confirmation_page(request, reference=submission.report.reference, receipt=submission.receipt)
 
 
 @require_http_methods(["GET", "POST"])

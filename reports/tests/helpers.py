@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlencode
 
@@ -39,5 +40,20 @@ def send_report(client: Client, addresses: str | list[str] = "http://example.com
     return post_form(client, "/", report_data(addresses, **fields), **meta)
 
 
+CODE = re.compile(r'<dd class="code" id="(reference|receipt)">([^<]*)</dd>')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
 def confirmation_codes(response) -> tuple[str, str]:
-    return response.context["reference"], response.context["receipt"]
+    """The reference and receipt code on a confirmation page, as the reporter reads them."""
+    codes = dict(CODE.findall(response.content.decode()))
+    return codes["reference"], codes["receipt"]
+
+
+def is_confirmation(response) -> bool:
+    return response.status_code == 200 and 'id="receipt"' in response.content.decode()
+
+
+def csrf_token_of(response) -> str:
+    """The CSRF token in a page's form."""
+    return CSRF.search(response.content.decode()).group(1)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from reports.models import Report
-from reports.tests.helpers import post_form, report_data
+from reports.tests.helpers import confirmation_codes, post_form, report_data
 
 # A sentence of the form page in each language, as a native speaker wrote it.
 FORM_HEADINGS = {
@@ -173,7 +173,7 @@ def test_missing_choices_are_explained_in_german(client):
 def test_the_confirmation_and_status_pages_are_translated(client):
     response = send_report_at(client, "/de/")
     assert "Vielen Dank, Ihre Meldung wurde gesendet" in response.content.decode()
-    reference, receipt = response.context["reference"], response.context["receipt"]
+    reference, receipt = confirmation_codes(response)
     assert "Stand einer Meldung abfragen" in client.get("/de/status/").content.decode()
     found = post_form(client, "/de/status/", {"reference": reference, "receipt": receipt}).content.decode()
     assert "Stand Ihrer Meldung" in found

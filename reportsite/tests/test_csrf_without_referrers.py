@@ -4,13 +4,13 @@ import pytest
 from django.test import Client
 
 from reports.models import Report
-from reports.tests.helpers import report_data
+from reports.tests.helpers import csrf_token_of, report_data
 
 
 def token_and_client(secure=False):
     client = Client(enforce_csrf_checks=True)
     response = client.get("/", secure=secure)
-    return client, response.context["csrf_token"]
+    return client, csrf_token_of(response)
 
 
 def post(client, token, secure=False, **meta):
