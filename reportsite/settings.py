@@ -380,6 +380,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A worker that loses the broker while a task runs exits under Celery 5.7.0
+# (the lost connection closed twice: an "Unrecoverable error"). This consumer
+# works around it, as no setting can; see its docstring.
+CELERY_WORKER_CONSUMER = "reportsite.celery:BrokerLossConsumer"
+# max_retries and the socket timeouts below bound kombu's failover for a
+# publish (and any default-channel use): one quick retry, then the error. They
+# do not govern the worker's own reconnection: its consumer retries under
+# broker_connection_retry and broker_connection_max_retries (Celery's
+# defaults: on, 100 attempts, 2 s apart growing to 30 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis: an unacknowledged task returns to the queue after this long.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 1800, minimum=60),
