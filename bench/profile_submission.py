@@ -43,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=20, help="submissions first, not measured (default 20)")
     parser.add_argument("--profile", action="store_true", help="print the cProfile of reportsite's POSTs")
     parser.add_argument("--top", type=int, default=45, help="functions shown with --profile (default 45)")
+    parser.add_argument("--targets", default="floor,reportsite", help="which to measure, in order")
     parser.add_argument("--callers", default="", help="with --profile, also who calls the functions matching this")
     parser.add_argument(
         "--database",
@@ -164,9 +165,15 @@ def main() -> int:
     setup_test_environment()  # response.content of the test client; templates stay cached
     call_command("migrate", verbosity=0)
     try:
-        rows = [measure("floor", floor_once, args)]
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
-        rows.append(measure("reportsite", report_once, args, profiler))
+        rows = []
+        for target in args.targets.split(","):
+            if target == "floor":
+                rows.append(measure("floor", floor_once, args))
+            elif target == "reportsite":
+                rows.append(measure("reportsite", report_once, args, profiler))
+            else:
+                raise SystemExit(f"--targets: floor or reportsite, not {target!r}")
     finally:
         drop(args)
     print(f"  CPU ms per request, medians of {args.count} (test client, one process; servers not counted)")

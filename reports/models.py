@@ -24,12 +24,15 @@ class UrlRecord(models.Model):
         FAILED = "failed", _("failed")
 
     url = models.TextField(help_text="Canonical form; never rendered as a link.")
-    url_sha256 = models.CharField(max_length=64, unique=True)
-    host = models.CharField(max_length=255, db_index=True)
+    # Unique and indexed through Meta, not unique=/db_index=: on PostgreSQL those
+    # add a second, LIKE-pattern index per column that nothing here queries and
+    # every report's insert would keep up to date.
+    url_sha256 = models.CharField(max_length=64)
+    host = models.CharField(max_length=255)
     # Filled by enrichment; kept on the record so the analyst queue can filter
     # and sort a million records without joining the detail tables.
-    registrable_domain = models.CharField(max_length=255, blank=True, db_index=True)
-    country_code = models.CharField(max_length=2, blank=True, db_index=True)
+    registrable_domain = models.CharField(max_length=255, blank=True)
+    country_code = models.CharField(max_length=2, blank=True)
     network_name = models.CharField(max_length=255, blank=True)
     online = models.BooleanField(null=True, help_text="Did the last liveness check get an answer (status < 400)?")
     last_checked_at = models.DateTimeField(null=True, blank=True)
@@ -52,7 +55,11 @@ class UrlRecord(models.Model):
     enrichment_error = models.TextField(blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["url_sha256"], name="urlrecord_url_sha256_unique")]
         indexes = [
+            models.Index(fields=["host"], name="urlrecord_host"),
+            models.Index(fields=["registrable_domain"], name="urlrecord_registrable_domain"),
+            models.Index(fields=["country_code"], name="urlrecord_country_code"),
             models.Index(fields=["enrichment_state", "queued_at"], name="urlrecord_pipeline"),
             models.Index(fields=["-last_reported_at"], name="urlrecord_last_reported"),
             models.Index(
@@ -82,7 +89,7 @@ class Report(models.Model):
         ADVERT = "advert", _("An advert or pop-up")
         OTHER = "other", _("Somewhere else")
 
-    reference = models.CharField(max_length=16, unique=True)
+    reference = models.CharField(max_length=16)  # unique through Meta (see UrlRecord.url_sha256)
     # The receipt is shown once and kept only as a hash (see reports.receipts).
     receipt_hash = models.CharField(max_length=64)
     seen = models.CharField(max_length=16, choices=Seen.choices)
@@ -103,6 +110,7 @@ class Report(models.Model):
     )
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["reference"], name="report_reference_unique")]
         indexes = [
             models.Index(fields=["received_at"], name="report_open", condition=models.Q(closed_at__isnull=True)),
             models.Index(fields=["closed_at"], name="report_closed", condition=models.Q(closed_at__isnull=False)),
@@ -120,7 +128,8 @@ class Report(models.Model):
 class ReportedAddress(models.Model):
     """An address as the reporter typed it, linked to its canonical record."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="addresses")
+    # No index of its own: the unique (report, record) index below serves look-ups by report.
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="addresses", db_index=False)
     # PROTECT: a record named by a report is evidence and is never deleted with it.
     record = models.ForeignKey(UrlRecord, on_delete=models.PROTECT, related_name="reported_addresses")
     as_typed = models.TextField()
