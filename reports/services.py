@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from enrichment.pipeline import records_queue
@@ -35,18 +35,34 @@ class Submission:
     new_record_ids: list[int]
 
 
-def records_ensure(canonicals: Sequence[str], *, now: datetime) -> tuple[dict[str, int], list[int]]:
-    """Get or create one record per canonical URL and count one more report on each.
+@dataclass(frozen=True)
+class _Link:
+    """One address of a report: its record's hash, the address as typed, its place in the report."""
 
-    Returns the record id of each URL's hash, and the ids of the records made
-    here. Safe when two reports of the same new address arrive at once: the
-    unique hash makes the second insert count a report on the first's record,
-    and rows are touched in hash order so two reports naming the same
-    addresses cannot deadlock. The records made here are stored marked
-    queued: the caller hands them to the broker once committed.
+    digest: str
+    as_typed: str
+    position: int
+
+
+def _links(addresses: Sequence[AddressInput]) -> list[_Link]:
+    links: dict[str, _Link] = {}
+    for address in addresses:
+        digest = url_sha256(address.canonical)
+        if digest not in links:  # The same address twice in one report counts once.
+            links[digest] = _Link(digest, without_credentials(address.as_typed), len(links))
+    return list(links.values())
+
+
+def _records_fresh(canonicals: Sequence[str], *, now: datetime) -> list[UrlRecord]:
+    """A new record for each URL, in hash order: what is inserted where the URL has none yet.
+
+    Hash order, so that two reports naming the same addresses lock their
+    records in the same order and cannot deadlock. Queued from the start: the
+    report's transaction hands them to the broker once committed, or puts them
+    back to new if it cannot (enrichment.pipeline.records_queue).
     """
     by_hash = {url_sha256(url): url for url in canonicals}
-    fresh = [
+    return [
         UrlRecord(
             url=by_hash[digest],
             url_sha256=digest,
@@ -54,48 +70,73 @@ def records_ensure(canonicals: Sequence[str], *, now: datetime) -> tuple[dict[st
             report_count=1,
             first_reported_at=now,
             last_reported_at=now,
-            # Queued from the start: the report's transaction hands them to the broker once
-            # committed, or puts them back to new if it cannot (enrichment.pipeline.records_queue).
             enrichment_state=UrlRecord.Enrichment.QUEUED,
             queued_at=now,
         )
         for digest in sorted(by_hash)
     ]
-    if connection.vendor == "postgresql":
-        return _records_upsert(fresh)
-    return _records_get_or_create(fresh, now=now)
 
 
-def _records_upsert(fresh: list[UrlRecord]) -> tuple[dict[str, int], list[int]]:
-    """PostgreSQL: one INSERT ... ON CONFLICT for the lot, in place of a read, an insert, a lock and an update.
+def _insert_rows(objects: Sequence[Model]) -> tuple[str, str, str, list]:
+    """The table, column list, VALUES rows and parameters that insert `objects` as Django would.
 
-    The rows go in hash order, and each is locked as it is inserted or
-    counted, so concurrent reports lock shared records in the same order.
-    `xmax = 0` tells the rows this statement inserted from those it counted:
-    a row updated (or locked) by a transaction carries that transaction in
-    xmax, a freshly inserted one carries none; a long-standing PostgreSQL idiom.
+    Every concrete column but the id, each value prepared by its own field.
+    Only the model's own table and column names ever go into SQL text.
     """
-    fields = [field for field in UrlRecord._meta.concrete_fields if not field.primary_key]
+    meta = objects[0]._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    table = quote(UrlRecord._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(fresh))
+    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(objects))
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+    return quote(meta.db_table), columns, rows, params
+
+
+def _store_in_one_statement(report: Report, fresh: list[UrlRecord], links: list[_Link]) -> list[int]:
+    """PostgreSQL: the report, its records and their links in one statement; returns the records made here.
+
+    Three data-modifying steps in place of six queries: the report's insert;
+    one INSERT ... ON CONFLICT that makes each new record or counts one more
+    report on a known one (each row locked as it goes, in hash order); the
+    links, joined on the hash. `xmax = 0` tells the records this statement
+    inserted from those it counted: a row updated by a transaction carries
+    that transaction in xmax, a freshly inserted one none (a long-standing
+    PostgreSQL idiom). All of it commits or none of it.
+    """
+    quote = connection.ops.quote_name
+    report_table, report_columns, report_row, report_params = _insert_rows([report])
+    record_table, record_columns, record_rows, record_params = _insert_rows(fresh)
+    link_table = quote(ReportedAddress._meta.db_table)
+    link_rows = ", ".join(["(%s, %s, %s)"] * len(links))
     count, last = quote("report_count"), quote("last_reported_at")
-    # Only the model's own table and column names go into the text; every value is a parameter.
-    sql = f"""INSERT INTO {table} ({columns}) VALUES {values}
-        ON CONFLICT ({quote("url_sha256")}) DO UPDATE SET {count} = {table}.{count} + 1, {last} = EXCLUDED.{last}
-        RETURNING {quote("id")}, {quote("url_sha256")}, (xmax = 0)"""  # noqa: S608
-    params = [field.get_db_prep_save(field.pre_save(record, True), connection) for record in fresh for field in fields]
+    sql = f"""
+        WITH new_report AS (
+            INSERT INTO {report_table} ({report_columns}) VALUES {report_row} RETURNING id
+        ), records AS (
+            INSERT INTO {record_table} ({record_columns}) VALUES {record_rows}
+            ON CONFLICT ({quote("url_sha256")})
+            DO UPDATE SET {count} = {record_table}.{count} + 1, {last} = EXCLUDED.{last}
+            RETURNING id, url_sha256, (xmax = 0) AS created
+        ), links AS (
+            INSERT INTO {link_table} (report_id, record_id, as_typed, position)
+            SELECT new_report.id, records.id, typed.as_typed, typed.position
+            FROM new_report CROSS JOIN records
+            JOIN (VALUES {link_rows}) AS typed (url_sha256, as_typed, position) USING (url_sha256)
+        )
+        SELECT new_report.id, records.id, records.created FROM new_report CROSS JOIN records
+    """  # noqa: S608 - see _insert_rows: names only, every value a parameter
+    link_params = [value for link in links for value in (link.digest, link.as_typed, link.position)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*report_params, *record_params, *link_params])
         returned = cursor.fetchall()
-    ids = {digest: pk for pk, digest, _created in returned}
-    created = sorted(pk for pk, _digest, made_here in returned if made_here)
-    return ids, created
+    report.pk = returned[0][0]
+    report._state.adding, report._state.db = False, connection.alias
+    return sorted(record_id for _report_id, record_id, created in returned if created)
 
 
-def _records_get_or_create(fresh: list[UrlRecord], *, now: datetime) -> tuple[dict[str, int], list[int]]:
-    """Other databases (SQLite, the embedded default, which takes one writer at a time): four plain queries."""
+def _store_step_by_step(report: Report, fresh: list[UrlRecord], links: list[_Link], *, now: datetime) -> list[int]:
+    """Other databases (SQLite, the embedded default, which takes one writer at a time): plain ORM queries."""
+    report.save(force_insert=True)
     hashes = [record.url_sha256 for record in fresh]
     known = set(UrlRecord.objects.filter(url_sha256__in=hashes).values_list("url_sha256", flat=True))
     missing = [record for record in fresh if record.url_sha256 not in known]
@@ -109,9 +150,13 @@ def _records_get_or_create(fresh: list[UrlRecord], *, now: datetime) -> tuple[di
         .values_list("url_sha256", "pk")
     )
     UrlRecord.objects.filter(pk__in=ids.values()).update(report_count=F("report_count") + 1, last_reported_at=now)
+    ReportedAddress.objects.bulk_create(
+        ReportedAddress(report=report, record_id=ids[link.digest], as_typed=link.as_typed, position=link.position)
+        for link in links
+    )
     # A record another request created a moment ago may be listed here too;
     # queueing it twice is harmless because enrichment is idempotent.
-    return ids, [ids[record.url_sha256] for record in missing]
+    return [ids[record.url_sha256] for record in missing]
 
 
 def report_submit(
@@ -161,29 +206,19 @@ def _report_store(
 ) -> tuple[Report, list[int]]:
     """One transaction: the report, its address records and their links; enrichment queued after commit.
 
-    No savepoint around the report's insert: a taken reference is so rare that
-    the whole transaction is simply tried again (see report_submit).
+    A known address gains the report (its count and last-reported time go up),
+    a new one gets a record, also when two reports of it arrive at once (the
+    unique hash). No savepoint around the report's insert: a taken reference
+    is so rare that the whole transaction is simply tried again (see
+    report_submit).
     """
+    report = Report(reference=reference, receipt_hash=receipts.receipt_hash(reference, receipt), **fields)
+    links = _links(addresses)
+    fresh = _records_fresh([a.canonical for a in addresses], now=now)
     with transaction.atomic():
-        report = Report.objects.create(
-            reference=reference, receipt_hash=receipts.receipt_hash(reference, receipt), **fields
-        )
-        record_ids, new_ids = records_ensure([a.canonical for a in addresses], now=now)
-        seen_hashes: set[str] = set()
-        rows = []
-        for address in addresses:
-            digest = url_sha256(address.canonical)
-            if digest in seen_hashes:
-                continue  # The same address twice in one report counts once.
-            seen_hashes.add(digest)
-            rows.append(
-                ReportedAddress(
-                    report=report,
-                    record_id=record_ids[digest],
-                    as_typed=without_credentials(address.as_typed),
-                    position=len(rows),
-                )
-            )
-        ReportedAddress.objects.bulk_create(rows)
+        if connection.vendor == "postgresql":
+            new_ids = _store_in_one_statement(report, fresh, links)
+        else:
+            new_ids = _store_step_by_step(report, fresh, links, now=now)
         transaction.on_commit(lambda: records_queue(new_ids, queued_at=now))
     return report, new_ids
