@@ -107,6 +107,8 @@ def _store_in_one_statement(report: Report, fresh: list[UrlRecord], links: list[
     report_table, report_columns, report_row, report_params = _insert_rows([report])
     record_table, record_columns, record_rows, record_params = _insert_rows(fresh)
     link_table = quote(ReportedAddress._meta.db_table)
+    link_fields = ("report", "record", "as_typed", "position")
+    link_columns = ", ".join(quote(ReportedAddress._meta.get_field(name).column) for name in link_fields)
     link_rows = ", ".join(["(%s, %s, %s)"] * len(links))
     count, last = quote("report_count"), quote("last_reported_at")
     sql = f"""
@@ -118,7 +120,7 @@ def _store_in_one_statement(report: Report, fresh: list[UrlRecord], links: list[
             DO UPDATE SET {count} = {record_table}.{count} + 1, {last} = EXCLUDED.{last}
             RETURNING id, url_sha256, (xmax = 0) AS created
         ), links AS (
-            INSERT INTO {link_table} (report_id, record_id, as_typed, position)
+            INSERT INTO {link_table} ({link_columns})
             SELECT new_report.id, records.id, typed.as_typed, typed.position
             FROM new_report CROSS JOIN records
             JOIN (VALUES {link_rows}) AS typed (url_sha256, as_typed, position) USING (url_sha256)
