@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from reports.models import Report, UrlRecord
@@ -11,6 +13,21 @@ def test_the_form_page_says_what_to_report_and_what_not_to_do(client):
     assert "anonymous" in body.lower()
     assert "What happens next" in body
     assert 'type="file"' not in body and "multipart" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "sentence"),
+    [("/", "Fields marked * must be filled in."), ("/fr/", "Les champs marqués d’un * sont obligatoires.")],
+)
+def test_the_form_says_what_the_asterisk_means_and_marks_exactly_the_required_fields(client, path, sentence):
+    body = client.get(path).content.decode()
+    assert sentence in body
+    labels = re.findall(r'<label\s+for="id_(\w+)"[^>]*>(.*?)</label>', body, re.S)
+    marked = {name for name, text in labels if 'class="asteriskField"' in text}
+    assert marked == {"addresses"}  # the choices are marked on their legends, below
+    legends = re.findall(r"<legend[^>]*>(.*?)</legend>", body, re.S)
+    assert sum('class="asteriskField"' in legend for legend in legends) == 2  # seen, found_on
 
 
 @pytest.mark.django_db
