@@ -19,16 +19,14 @@ from django.utils import timezone
 
 from enrichment.signals import record_enrichment_finished
 from reports.models import UrlRecord
-from reportsite.queueing import enqueue, send_until_failure
+from reportsite.queueing import enqueue_by_name, send_until_failure
 
 logger = logging.getLogger(__name__)
 State = UrlRecord.Enrichment
 
 
 def _send(record_id: int) -> None:
-    from enrichment.tasks import enrich_record  # The task module imports this one.
-
-    enqueue(enrich_record, record_id)
+    enqueue_by_name("enrichment.tasks.enrich_record", record_id)
 
 
 def records_queue(record_ids: Iterable[int], *, queued_at: datetime | None = None) -> int:

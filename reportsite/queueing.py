@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connections, transaction
 
 logger = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
@@ -32,6 +32,40 @@ def enqueue(task: Any, *args: Any) -> None:
         _background().submit(_run, task, args)
     else:
         task.apply(args=list(args))
+
+
+def enqueue_by_name(name: str, *args: Any) -> None:
+    """Publish the task registered as `name` (e.g. "enrichment.tasks.enrich_record"); raises if the broker cannot.
+
+    By name, so that no service module imports a tasks module: tasks build on
+    services, never the other way round, and there is no import cycle to break
+    with an import inside a function.
+    """
+    enqueue(_task(name), *args)
+
+
+def enqueue_on_commit(name: str, *args: Any) -> None:
+    """Publish the task once the current transaction commits (at once outside one).
+
+    A broker that is down then is logged and forgotten: every caller keeps its
+    pending state in the database, where its periodic sweep finds it again.
+    """
+    transaction.on_commit(lambda: _enqueue_quietly(name, args))
+
+
+def _enqueue_quietly(name: str, args: tuple) -> None:
+    try:
+        enqueue_by_name(name, *args)
+    except Exception:
+        logger.warning("broker unavailable: %s%r waits for its sweep", name, args, exc_info=True)
+
+
+def _task(name: str) -> Any:
+    from reportsite.celery import app
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # Registers every app's tasks, as a worker does at start.
+    return app.tasks[name]
 
 
 def send_until_failure(ids: list[int], send: Callable[[int], None], *, what: str) -> int:
@@ -77,9 +111,6 @@ def start_embedded_beat() -> None:
 
 
 def _beat_loop() -> None:
-    from reportsite.celery import app
-
-    app.loader.import_default_modules()  # Registers the tasks, as a worker would at start.
     entries = [
         (entry["task"], entry["schedule"].total_seconds())
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
@@ -92,4 +123,4 @@ def _beat_loop() -> None:
             if time.monotonic() >= due[name]:
                 due[name] = time.monotonic() + interval
                 close_old_connections()
-                _background().submit(_run, app.tasks[name], ())
+                _background().submit(_run, _task(name), ())

@@ -166,9 +166,7 @@ def _needs_lookup(record: UrlRecord, now: datetime) -> bool:
 
 
 def _queue(record_id: int) -> None:
-    from takedown import tasks  # The tasks module builds on this one.
-
-    queueing.enqueue(tasks.lookup_abuse_contact, record_id)
+    queueing.enqueue_by_name("takedown.tasks.lookup_abuse_contact", record_id)
 
 
 def lookups_queue_missing(*, limit: int = 200, now: datetime | None = None) -> int:
@@ -191,6 +189,5 @@ def lookup_queue_on_commit(takedown: Takedown) -> None:
     """A home takedown just held for want of a contact: look one up once it is committed."""
     if takedown.route != Takedown.Route.HOME or takedown.status != Takedown.Status.AWAITING_CONTACT:
         return
-    record_id = takedown.pk
-    # robust: a broker that is down must not fail the confirmation; the beat's sweep queues it later.
-    transaction.on_commit(lambda: _queue(record_id), robust=True)
+    # A broker that is down must not fail the confirmation; lookups_queue_missing queues it later.
+    queueing.enqueue_on_commit("takedown.tasks.lookup_abuse_contact", takedown.pk)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from reportsite import queueing
 from takedown.models import Notice, NoticeBatch, Recipient
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def recipient_batch(*, recipient_id: int, now: datetime) -> NoticeBatch | None:
             recipient=recipient, channel=recipient.channel, created_at=now, next_attempt_at=now
         )
         Notice.objects.filter(pk__in=[pk for pk, _ in notices]).update(batch=batch)
-        _queue_on_commit(batch.pk)
+        # A broker that is down must not undo the batch; the beat's pass queues it a minute later.
+        queueing.enqueue_on_commit("takedown.tasks.send_notice_batch", batch.pk)
     logger.info("notice batch %s: %d address(es) to recipient %s", batch.pk, len(notices), recipient_id)
     return batch
 
@@ -72,10 +74,3 @@ def notices_batch(*, now: datetime | None = None, limit: int = 500) -> list[int]
         if batch is not None:
             created.append(batch.pk)
     return created
-
-
-def _queue_on_commit(batch_id: int) -> None:
-    from takedown.notices import dispatch  # dispatch builds on this module.
-
-    # robust: a broker that is down must not undo the batch; the beat queues it a minute later.
-    transaction.on_commit(lambda: dispatch.batch_queue(batch_id), robust=True)

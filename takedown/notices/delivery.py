@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from reportsite import queueing
 from staff.audit import audit_record
 from staff.models import AuditEvent
 from takedown import lifecycle
@@ -196,14 +197,6 @@ def batch_resend(*, batch_id: int, user, request=None) -> bool:
             details={"batch": batch.pk, "recipient": batch.recipient_id},
             request=request,
         )
-        transaction.on_commit(lambda: _queue_quietly(batch.pk))
+        # The beat's pass picks it up within a minute if the broker is down now.
+        queueing.enqueue_on_commit("takedown.tasks.send_notice_batch", batch.pk)
     return True
-
-
-def _queue_quietly(batch_id: int) -> None:
-    from takedown.notices.dispatch import batch_queue
-
-    try:
-        batch_queue(batch_id)
-    except Exception:  # The beat pass picks it up within a minute.
-        logger.warning("could not queue notice batch %s now; the beat will", batch_id, exc_info=True)

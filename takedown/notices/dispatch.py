@@ -15,12 +15,12 @@ from django.utils import timezone
 from reportsite import queueing
 from takedown.notices import batching, delivery
 
+SEND_BATCH = "takedown.tasks.send_notice_batch"
+
 
 def batch_queue(batch_id: int) -> None:
     """Hand one batch to a worker (the "notices" queue); raises if the broker cannot take it."""
-    from takedown import tasks  # The tasks module builds on this one.
-
-    queueing.enqueue(tasks.send_notice_batch, batch_id)
+    queueing.enqueue_by_name(SEND_BATCH, batch_id)
 
 
 def notices_dispatch(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:

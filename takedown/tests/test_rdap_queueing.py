@@ -34,7 +34,7 @@ def queued(monkeypatch):
     """The record ids handed to the broker, instead of running the look-ups."""
     ids: list[int] = []
     monkeypatch.setattr(
-        queueing, "enqueue", lambda task, *args: ids.append(args[0]) if task is tasks.lookup_abuse_contact else None
+        queueing, "enqueue", lambda task, *args: ids.append(args[0]) if task.name == tasks.lookup_abuse_contact.name else None
     )
     return ids
 
