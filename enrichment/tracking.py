@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from enrichment import liveness, services
 from enrichment.models import LivenessCheck
 from reports.models import UrlRecord
-from reportsite.queueing import enqueue, send_until_failure
+from reportsite.queueing import enqueue_by_name, send_until_failure
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +33,15 @@ logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def record_track(*, record: UrlRecord, interval: timedelta | None = None) -> None:
-    """Re-check this record every `interval` (None: LIVENESS_DEFAULT_INTERVAL), starting now."""
+def record_track(
+    *, record: UrlRecord, interval: timedelta | None = None, first_check_at: datetime | None = None
+) -> None:
+    """Re-check this record every `interval` (None: LIVENESS_DEFAULT_INTERVAL), first at `first_check_at` (now)."""
     if interval is not None and interval <= timedelta(0):
         raise ValueError("a check interval must be positive")
     record.track_liveness = True
     record.check_interval = interval
-    record.next_check_at = timezone.now()
+    record.next_check_at = first_check_at or timezone.now()
     record.save(update_fields=["track_liveness", "check_interval", "next_check_at"])
 
 
@@ -46,6 +49,11 @@ def record_untrack(*, record: UrlRecord) -> None:
     record.track_liveness = False
     record.next_check_at = None
     record.save(update_fields=["track_liveness", "next_check_at"])
+
+
+def records_untrack(records: QuerySet[UrlRecord]) -> int:
+    """Stop re-checking every record of `records`; returns how many were tracked."""
+    return records.filter(track_liveness=True).update(track_liveness=False, next_check_at=None)
 
 
 def records_due_claim(*, now: datetime | None = None, limit: int | None = None) -> list[int]:
@@ -72,9 +80,7 @@ def _lease(ids: list[int], *, until: datetime) -> None:
 
 
 def _send(record_id: int) -> None:
-    from enrichment.tasks import recheck_record  # The task module imports this one.
-
-    enqueue(recheck_record, record_id)
+    enqueue_by_name("enrichment.tasks.recheck_record", record_id)
 
 
 def records_due_queue(*, now: datetime | None = None) -> int:

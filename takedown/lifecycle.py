@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from enrichment import tracking
 from enrichment.models import LivenessCheck
 from reports.models import UrlRecord
 from staff.audit import audit_record
@@ -218,10 +219,7 @@ def notices_sent(*, batch: NoticeBatch, at: datetime) -> None:
         if primary and takedown.first_notice_at is None and not takedown.closed:
             takedown.first_notice_at = at
             takedown.status = routing.SENT_STATUS[takedown.route]
-            record.track_liveness = True
-            record.check_interval = settings.TAKEDOWN_CHECK_INTERVAL
-            record.next_check_at = at + settings.TAKEDOWN_CHECK_INTERVAL
-            record.save(update_fields=["track_liveness", "check_interval", "next_check_at"])
+            _track_at_takedown_pace(record, since=at)
         takedown.save(update_fields=["last_notice_at", "first_notice_at", "status"])
         audit_record(
             actor=None,
@@ -296,10 +294,14 @@ def _close(record: UrlRecord, takedown: Takedown, *, verdict: str, at: datetime,
     # Notices not yet batched would ask someone to remove what is gone; the police keep their copy.
     Notice.objects.filter(takedown=takedown, batch__isnull=True).exclude(purpose=Purpose.INFORM).delete()
     # Still looked at now and then for REMOVED_WATCH, so a comeback is noticed.
-    record.track_liveness = settings.REMOVED_WATCH.total_seconds() > 0
-    record.check_interval = settings.REMOVED_CHECK_INTERVAL
-    record.next_check_at = at + settings.REMOVED_CHECK_INTERVAL if record.track_liveness else None
-    record.save(update_fields=["track_liveness", "check_interval", "next_check_at"])
+    if settings.REMOVED_WATCH.total_seconds() > 0:
+        tracking.record_track(
+            record=record,
+            interval=settings.REMOVED_CHECK_INTERVAL,
+            first_check_at=at + settings.REMOVED_CHECK_INTERVAL,
+        )
+    else:
+        tracking.record_untrack(record=record)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.REMOVED,
@@ -317,6 +319,14 @@ def _close(record: UrlRecord, takedown: Takedown, *, verdict: str, at: datetime,
     listing_changed.send(sender=Takedown, record_id=record.pk, listed=False, at=at)
 
 
+def _track_at_takedown_pace(record: UrlRecord, *, since: datetime) -> None:
+    tracking.record_track(
+        record=record,
+        interval=settings.TAKEDOWN_CHECK_INTERVAL,
+        first_check_at=since + settings.TAKEDOWN_CHECK_INTERVAL,
+    )
+
+
 def _reopen(record: UrlRecord, takedown: Takedown, *, at: datetime, why: str) -> None:
     from takedown import retention  # Retention builds on this module.
 
@@ -332,10 +342,7 @@ def _reopen(record: UrlRecord, takedown: Takedown, *, at: datetime, why: str) ->
     if takedown.recipient_id:
         _notice_add(takedown, takedown.recipient, Purpose.INITIAL, at=at)
     # Checked at the takedown pace again; the new notice's delivery keeps it so.
-    record.track_liveness = True
-    record.check_interval = settings.TAKEDOWN_CHECK_INTERVAL
-    record.next_check_at = at + settings.TAKEDOWN_CHECK_INTERVAL
-    record.save(update_fields=["track_liveness", "check_interval", "next_check_at"])
+    _track_at_takedown_pace(record, since=at)
     audit_record(
         actor=None,
         action=AuditEvent.Action.RECORD_REOPENED,
@@ -415,12 +422,8 @@ def takedowns_advance(*, now: datetime | None = None, limit: int = 500) -> dict[
                 details={"recipient": to.pk if to else None},
             )
             counts["escalated"] += 1
-    stale = UrlRecord.objects.filter(
-        track_liveness=True,
-        takedown__status__in=CLOSED,
-        takedown__closed_at__lte=now - settings.REMOVED_WATCH,
-    )
-    counts["unwatched"] = stale.update(track_liveness=False, next_check_at=None)
+    stale = UrlRecord.objects.filter(takedown__status__in=CLOSED, takedown__closed_at__lte=now - settings.REMOVED_WATCH)
+    counts["unwatched"] = tracking.records_untrack(stale)
     return counts
 
 
