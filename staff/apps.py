@@ -15,7 +15,7 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from staff import signals  # noqa: F401  (connects the receivers)
+        from staff import receivers  # noqa: F401  (connects the receivers)
         from staff.admin_site import StaffAdminSite
 
         # The admin asks for the second factor too, and signs in through our pages.

@@ -2,7 +2,7 @@
 
 A staff screen left open in a shared office must not stay signed in, and
 nobody stays signed in across a whole day and night however busy they are.
-The timestamps live in the session (set at login by staff.signals); an
+The timestamps live in the session (set at login by staff.receivers); an
 expired session is logged out on the server before the view runs, so the
 view sees an anonymous user and the access layer sends them to the login page.
 """
@@ -16,8 +16,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from staff.sessions import ENDED, LOGIN_AT, SEEN_AT
-from staff.signals import LOGOUT_REASON
+from staff.sessions import ENDED, LOGIN_AT, LOGOUT_REASON, SEEN_AT
 
 
 def _expiry_reason(session, now: int) -> str:

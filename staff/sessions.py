@@ -14,6 +14,8 @@ LOGIN_AT = "staff_login_at"
 SEEN_AT = "staff_seen_at"
 # Survives the flush, so the login page can say why the session ended.
 ENDED = "staff_session_ended"
+# Set on the request by whoever logs a user out, to say why in the trail (staff.receivers).
+LOGOUT_REASON = "staff_logout_reason"
 
 
 def sessions_end_for_user(user) -> int:

@@ -44,8 +44,7 @@ from staff.models import AuditEvent
 from staff.qr import qr_svg
 from staff.roles import role_names
 from staff.selectors import audit_events_filtered
-from staff.sessions import ENDED, pending_clear, pending_start, pending_user
-from staff.signals import LOGOUT_REASON
+from staff.sessions import ENDED, LOGOUT_REASON, pending_clear, pending_start, pending_user
 
 AUDIT_PAGE_SIZE = 50
 LOW_RECOVERY_CODES = 3

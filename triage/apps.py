@@ -6,4 +6,4 @@ class TriageConfig(AppConfig):
     verbose_name = "Analyst triage"
 
     def ready(self) -> None:
-        from triage import signals  # noqa: F401  (connects the receivers)
+        from triage import receivers  # noqa: F401  (connects the receivers)

@@ -180,7 +180,7 @@ class TriageState(models.Model):
     """Where one record stands in triage; one row per enriched or failed record.
 
     The row is created in the same transaction that marks a record enriched
-    or failed (enrichment's record_enrichment_finished signal, triage.signals);
+    or failed (enrichment's record_enrichment_finished signal, triage.receivers);
     `manage.py triage_sync` fills in any row missing after a partial restore.
     Keeping a row for every record lets the queue find waiting records
     through a small partial index instead of an anti-join over every record.

@@ -1,6 +1,6 @@
 """Making sure every record that finished enrichment has a triage row.
 
-Records get theirs from triage.signals, inside the transaction in which
+Records get theirs from triage.receivers, inside the transaction in which
 enrichment marks them enriched or failed. `states_sync` (manage.py
 triage_sync) catches any finished record without a row, e.g. after a restore
 of only some tables; it is an anti-join over every record, for an operator

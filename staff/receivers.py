@@ -17,10 +17,7 @@ from django.dispatch import receiver
 
 from staff.audit import audit_record
 from staff.models import AuditEvent
-from staff.sessions import LOGIN_AT, SEEN_AT, sessions_end_for_user
-
-# Set on the request by whoever logs a user out, to say why in the trail.
-LOGOUT_REASON = "staff_logout_reason"
+from staff.sessions import LOGIN_AT, LOGOUT_REASON, SEEN_AT, sessions_end_for_user
 
 
 @receiver(user_logged_in, dispatch_uid="staff.session_start")
