@@ -12,12 +12,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
-from enrichment.pipeline import records_queue
 from portals.models import Portal
 from reports import receipts
 from reports.addresses import url_sha256, without_credentials
 from reports.language import language_supported
 from reports.models import Report, ReportedAddress, UrlRecord
+from reports.signals import records_stored
 
 REFERENCE_ATTEMPTS = 5
 
@@ -222,5 +222,5 @@ def _report_store(
             new_ids = _store_in_one_statement(report, fresh, links)
         else:
             new_ids = _store_step_by_step(report, fresh, links, now=now)
-        transaction.on_commit(lambda: records_queue(new_ids, queued_at=now))
+        transaction.on_commit(lambda: records_stored.send(sender=Report, record_ids=new_ids, queued_at=now))
     return report, new_ids

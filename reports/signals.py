@@ -1,0 +1,9 @@
+"""What the reports domain tells the rest of the site."""
+
+from django.dispatch import Signal
+
+# Sent once the transaction that stored a report has committed, with the
+# records it created (stored already marked queued at `queued_at`). Enrichment
+# receives it and hands them to its workers; reports never calls enrichment.
+# Arguments: record_ids (list[int]), queued_at (datetime).
+records_stored = Signal()
