@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import F, Q, Value
 
 from memberapi.models import Listing, Member, PartnerReport
-from reports.selectors import PublicStatus, report_public_status
+from triage.public_status import PublicStatus, address_public_status, overall_public_status
 
 CHUNK = 2000  # rows per round trip; the list is never held in memory whole
 
@@ -67,23 +67,9 @@ class AddressStatus:
 
 
 def partner_report_statuses(partner_report: PartnerReport) -> tuple[PublicStatus, list[AddressStatus]]:
-    """The report's overall status (reports.selectors) and each address's, by the same rules."""
-    from triage.models import FINAL, TriageState
-
-    report = partner_report.report
-    rows = report.addresses.order_by("position").values_list(
+    """The report's overall status and each address's, by the public status page's rule."""
+    rows = partner_report.report.addresses.order_by("position").values_list(
         "record__url", "record__url_sha256", "record__triage__status", "record__triage__started_at"
     )
-    addresses = []
-    for url, digest, status, started_at in rows:
-        # report_public_status for a report of this one address.
-        if status == TriageState.Status.CONFIRMED_CRIMINAL:
-            shown = PublicStatus.ACTION_TAKEN
-        elif status in FINAL:
-            shown = PublicStatus.NO_ACTION
-        elif status not in (None, TriageState.Status.AWAITING_ASSESSMENT) or started_at is not None:
-            shown = PublicStatus.BEING_ASSESSED
-        else:
-            shown = PublicStatus.RECEIVED
-        addresses.append(AddressStatus(url, digest, shown))
-    return report_public_status(report), addresses
+    addresses = [AddressStatus(url, digest, address_public_status(status, at)) for url, digest, status, at in rows]
+    return overall_public_status(a.status for a in addresses), addresses

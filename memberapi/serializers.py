@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from reports.addresses import inline_content_refusal
 from reports.models import Report
-from reports.selectors import PublicStatus
+from triage.public_status import PublicStatus
 
 CATEGORY_CHOICES = ["A", "B", "C", "non_photographic", "unknown"]
 REFERENCE = RegexValidator(

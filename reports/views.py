@@ -16,8 +16,9 @@ from portals.selectors import portal_for
 from reports import formguard, pages, receipts
 from reports.forms import ReportForm, StatusForm
 from reports.ratelimit import report_allowance_take
-from reports.selectors import report_for_receipt, report_public_status
+from reports.selectors import report_for_receipt
 from reports.services import report_submit
+from triage.public_status import report_public_status
 
 
 def _form_page(

@@ -34,13 +34,13 @@ from enrichment.tests.loopback import LoopbackServer, Reply
 from memberapi.models import Member
 from memberapi.services import api_key_create
 from reports.models import Report, UrlRecord
-from reports.selectors import PublicStatus
 from staff.testing import TEST_PASSWORD, make_staff, totp_now
 from takedown import tasks as takedown_tasks
 from takedown.models import Recipient, Takedown
 from takedown.tests.smtp_server import SmtpServer
 from tests_browser.languages import path_in, site_languages
 from triage.models import TriageState
+from triage.public_status import PublicStatus
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from reports.models import Report
-from reports.selectors import PublicStatus, report_public_status
+from triage.public_status import PublicStatus, report_public_status
 from reports.tests.helpers import confirmation_codes, post_form, send_report
 from triage.services import claims
 from triage.services.assessments import View, assessment_confirm, assessment_dispute
