@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "memberapi",
     "portals",
+    # The public web face, on top of every other app (it reads triage's public status).
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -90,9 +92,9 @@ MIDDLEWARE = [
     # Before LocaleMiddleware: the portal (by host or /p/<slug>/) lends its default
     # language to browsers that state none; see portals.middleware.
     "portals.middleware.PortalMiddleware",
-    # The public pages' language comes from the URL prefix (/fr/); see reports.language.
+    # The public pages' language comes from the URL prefix (/fr/); see public.language.
     "django.middleware.locale.LocaleMiddleware",
-    "reports.language.BrowserLanguageMiddleware",
+    "public.language.BrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "reportsite.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

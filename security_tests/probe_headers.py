@@ -86,7 +86,7 @@ def main() -> None:
 
     from memberapi.models import Member
     from memberapi.services import api_key_create
-    from reports import formguard
+    from public import formguard
     from reports.addresses import canonicalize
     from reports.models import UrlRecord
     from reports.services import AddressInput, report_submit

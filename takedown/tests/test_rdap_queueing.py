@@ -33,9 +33,12 @@ def server(settings):
 def queued(monkeypatch):
     """The record ids handed to the broker, instead of running the look-ups."""
     ids: list[int] = []
-    monkeypatch.setattr(
-        queueing, "enqueue", lambda task, *args: ids.append(args[0]) if task.name == tasks.lookup_abuse_contact.name else None
-    )
+
+    def enqueue(task, *args):
+        if task.name == tasks.lookup_abuse_contact.name:
+            ids.append(args[0])
+
+    monkeypatch.setattr(queueing, "enqueue", enqueue)
     return ids
 
 

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from reports import formguard
+from public import formguard
 from reports.models import Report, UrlRecord
 from reports.tests.helpers import confirmation_codes, is_confirmation, post_form, report_data, send_report
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from public import views
 
 app_name = "reports"
 

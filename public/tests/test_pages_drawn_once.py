@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from portals.tests.helpers import portal
-from reports import formguard, pages
+from public import formguard, pages
 from reports.tests.helpers import confirmation_codes, csrf_token_of, send_report
 
 pytestmark = pytest.mark.django_db

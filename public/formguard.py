@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-SALT = "reports.formguard"
+SALT = "reports.formguard"  # Kept from before the move: forms already handed out stay valid.
 TOKEN_MAX_AGE = 24 * 3600
 
 logger = logging.getLogger(__name__)
