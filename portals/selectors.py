@@ -83,21 +83,3 @@ def portal_for(request: HttpRequest) -> Portal:
         portal = portal_for_host(host)
         request._portal = portal
     return portal
-
-
-def home_country_for(record) -> str:
-    """The home country a record is routed by: that of the portal of its first report.
-
-    Falls back to settings.HOME_COUNTRY for records first reported through no
-    portal (before portals existed, or through the member API) and for portals
-    that leave the home country blank.
-    """
-    from reports.models import Report
-
-    first = (
-        Report.objects.filter(addresses__record=record)
-        .order_by("received_at", "pk")
-        .values_list("portal__home_country", flat=True)
-        .first()
-    )
-    return (first or settings.HOME_COUNTRY).upper()

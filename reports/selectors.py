@@ -1,9 +1,11 @@
-"""Finding a report for the public status page (its status: triage.public_status)."""
+"""Reading reports: the one behind a receipt (its status: triage.public_status), a record's home country."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from reports import receipts
-from reports.models import Report
+from reports.models import Report, UrlRecord
 
 # Compared against when no report has the reference, so that a wrong
 # reference costs the same work as a wrong receipt.
@@ -17,3 +19,19 @@ def report_for_receipt(*, reference: str, receipt: str) -> Report | None:
     stored = report.receipt_hash if report else _NO_SUCH_REPORT
     matches = receipts.receipt_matches(stored, formatted, receipt)
     return report if report is not None and matches else None
+
+
+def record_home_country(record: UrlRecord) -> str:
+    """The home country a record is routed by: that of the portal of its first report.
+
+    Falls back to settings.HOME_COUNTRY for records first reported through no
+    portal (before portals existed, or through the member API) and for portals
+    that leave the home country blank.
+    """
+    first = (
+        Report.objects.filter(addresses__record=record)
+        .order_by("received_at", "pk")
+        .values_list("portal__home_country", flat=True)
+        .first()
+    )
+    return (first or settings.HOME_COUNTRY).upper()

@@ -6,7 +6,7 @@
     anywhere else, or unknown       → the law-enforcement channel
 
 The home country is that of the portal the record was first reported
-through, else HOME_COUNTRY (portals.selectors.home_country_for).
+through, else HOME_COUNTRY (reports.selectors.record_home_country).
 `route_decide` is a pure decision over the record and the recipients table;
 the services in takedown.lifecycle act on it.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portals.selectors import home_country_for
 from reports.models import UrlRecord
+from reports.selectors import record_home_country
 from takedown import contacts
 from takedown.models import Recipient, Takedown
 
@@ -36,7 +36,7 @@ def _network(record: UrlRecord) -> str:
 
 
 def route_decide(record: UrlRecord) -> Decision:
-    home = home_country_for(record)  # the first report's portal's, else HOME_COUNTRY
+    home = record_home_country(record)  # the first report's portal's, else HOME_COUNTRY
     country = (record.country_code or "").upper()
     if country and country == home:
         match = contacts.hosting_contact_for(record)

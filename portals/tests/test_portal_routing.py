@@ -2,9 +2,9 @@
 
 import pytest
 
-from portals.selectors import home_country_for
 from portals.tests.helpers import portal
 from reports.models import Report, ReportedAddress
+from reports.selectors import record_home_country
 from takedown.models import Takedown
 from takedown.routing import route_decide
 from takedown.tests.helpers import host, located_record, partner
@@ -47,10 +47,10 @@ def test_the_first_report_decides_and_a_blank_home_country_follows_the_setting(s
     record = located_record("http://nl.example/a", country="NL")
     reported_through(record, portal("uk"), reference="R1")  # blank: HOME_COUNTRY
     reported_through(record, portal("nl", home_country="NL"), reference="R2")
-    assert home_country_for(record) == "GB"
+    assert record_home_country(record) == "GB"
     settings.HOME_COUNTRY = "IE"
-    assert home_country_for(record) == "IE"
+    assert record_home_country(record) == "IE"
 
 
 def test_a_record_with_no_report_uses_the_setting():
-    assert home_country_for(located_record("http://nl.example/a", country="NL")) == "GB"
+    assert record_home_country(located_record("http://nl.example/a", country="NL")) == "GB"

@@ -3,8 +3,8 @@
 import pytest
 
 from reports.models import Report
-from triage.public_status import PublicStatus, report_public_status
 from reports.tests.helpers import confirmation_codes, post_form, send_report
+from triage.public_status import PublicStatus, report_public_status
 from triage.services import claims
 from triage.services.assessments import View, assessment_confirm, assessment_dispute
 from triage.tests.helpers import assess, enriched_record, report_about
