@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "memberapi",
     "portals",
     # The public web face, on top of every other app (it reads triage's public status).
-    "public",
+    "publicsite",
 ]
 
 MIDDLEWARE = [
@@ -92,9 +92,9 @@ MIDDLEWARE = [
     # Before LocaleMiddleware: the portal (by host or /p/<slug>/) lends its default
     # language to browsers that state none; see portals.middleware.
     "portals.middleware.PortalMiddleware",
-    # The public pages' language comes from the URL prefix (/fr/); see public.language.
+    # The public pages' language comes from the URL prefix (/fr/); see publicsite.language.
     "django.middleware.locale.LocaleMiddleware",
-    "public.language.BrowserLanguageMiddleware",
+    "publicsite.language.BrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "reportsite.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

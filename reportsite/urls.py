@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 # The public pages answer at / in English and at /fr/, /de/, ... in the other
-# LANGUAGES (public.language sends a first visit to the browser's language).
+# LANGUAGES (publicsite.language sends a first visit to the browser's language).
 # Staff, admin, API and operations URLs have no prefix and stay English.
-urlpatterns = i18n_patterns(path("", include("public.urls")), prefix_default_language=False) + [
+urlpatterns = i18n_patterns(path("", include("publicsite.urls")), prefix_default_language=False) + [
     path("staff/", include("staff.urls")),
     path("triage/", include("triage.urls")),
     path("takedown/", include("takedown.urls")),

@@ -6,9 +6,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from portals.tests.helpers import portal
-from public import formguard, pages
-from reports.tests.helpers import confirmation_codes, csrf_token_of, send_report
+from publicsite import formguard, pages
+from testsupport.portals import portal
+from testsupport.reports import confirmation_codes, csrf_token_of, send_report
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="token" value="([^"]+)"')

@@ -5,7 +5,7 @@ import pytest
 
 from reports import receipts
 from reports.models import Report
-from reports.tests.helpers import confirmation_codes, post_form, send_report
+from testsupport.reports import confirmation_codes, post_form, send_report
 
 
 @pytest.fixture(autouse=True)

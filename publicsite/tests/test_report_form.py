@@ -3,7 +3,7 @@ import re
 import pytest
 
 from reports.models import Report, UrlRecord
-from reports.tests.helpers import report_data, send_report
+from testsupport.reports import report_data, send_report
 
 
 @pytest.mark.django_db

@@ -30,7 +30,7 @@ from django.utils.cache import patch_vary_headers
 
 from reports.language import language_supported
 
-# The public pages' URL namespace (public.urls); kept as "reports", the name every template reverses.
+# The public pages' URL namespace (publicsite.urls); kept as "reports", the name every template reverses.
 PUBLIC_NAMESPACE = "reports"
 ENTRY_FETCH_SITES = {"none", "cross-site", "same-site"}
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import TEST_REDIS_URL
 from reports.models import Report
-from reports.tests.helpers import send_report
+from testsupport.reports import send_report
+from testsupport.services import TEST_REDIS_URL
 
 
 @pytest.fixture

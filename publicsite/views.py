@@ -13,9 +13,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from portals.selectors import portal_for
-from public import formguard, pages
-from public.forms import ReportForm, StatusForm
-from public.ratelimit import report_allowance_take
+from publicsite import formguard, pages
+from publicsite.forms import ReportForm, StatusForm
+from publicsite.ratelimit import report_allowance_take
 from reports import receipts
 from reports.selectors import report_for_receipt
 from reports.services import report_submit
@@ -37,7 +37,7 @@ def _with_fresh_token(form: ReportForm) -> ReportForm:
 
 
 def _empty_form_page(request: HttpRequest) -> HttpResponse:
-    """The form as first served: the same page for everyone but its two tokens (see public.pages)."""
+    """The form as first served: the same page for everyone but its two tokens (see publicsite.pages)."""
     return pages.page_with_holes(
         request,
         "reports/form.html",

@@ -9,5 +9,5 @@ class PublicConfig(AppConfig):
     calls to it and is the top of the layer order (it may read triage's public status).
     """
 
-    name = "public"
+    name = "publicsite"
     verbose_name = "Public report pages"

@@ -1,7 +1,7 @@
 import pytest
 
 from reports.models import Report
-from reports.tests.helpers import send_report
+from testsupport.reports import send_report
 
 
 @pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_a_report_with_errors_does_not_use_up_the_allowance(client, settings):
 
 @pytest.mark.django_db
 def test_the_rate_limit_key_is_not_the_address_and_changes_daily(rf):
-    from public.ratelimit import client_key
+    from publicsite.ratelimit import client_key
 
     request = rf.get("/", REMOTE_ADDR="203.0.113.9")
     today = client_key(request, now=86400 * 20000 + 5)

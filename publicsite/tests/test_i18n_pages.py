@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from reports.models import Report
-from reports.tests.helpers import confirmation_codes, post_form, report_data
+from testsupport.reports import confirmation_codes, post_form, report_data
 
 # A sentence of the form page in each language, as a native speaker wrote it.
 FORM_HEADINGS = {

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from reports.models import Report
-from reports.tests.helpers import confirmation_codes, send_report
+from testsupport.reports import confirmation_codes, send_report
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import escape
 
-from public.language import PUBLIC_NAMESPACE
+from publicsite.language import PUBLIC_NAMESPACE
 
 PAGE_SECONDS = 3600
 # Letters, digits and hyphens only: the template engine's escaping leaves a marker as it is.

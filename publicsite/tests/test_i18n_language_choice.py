@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports.models import Report
-from reports.tests.helpers import post_form, report_data
-from triage.tests.helpers import enriched_record, report_about
+from testsupport.reports import post_form, report_data
+from testsupport.triage import enriched_record, report_about
 
 ENTRY = {"HTTP_SEC_FETCH_SITE": "none"}  # a typed address or a bookmark
 CLICK = {"HTTP_SEC_FETCH_SITE": "same-origin"}  # one of our own links

@@ -1,4 +1,4 @@
-"""Tags of the public pages' header (see public.language).
+"""Tags of the public pages' header (see publicsite.language).
 
 {% public_language_links as links %}: the current public page in each of LANGUAGES.
 {% public_fragment_key as key %}: what a public page's fixed parts depend on, to draw them once per key.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django import template
 
-from public.language import LanguageLink, language_links
-from public.pages import fragment_key
+from publicsite.language import LanguageLink, language_links
+from publicsite.pages import fragment_key
 
 register = template.Library()
 
@@ -22,5 +22,5 @@ def public_language_links(context) -> list[LanguageLink]:
 
 @register.simple_tag(takes_context=True)
 def public_fragment_key(context) -> str:
-    """See public.pages.fragment_key."""
+    """See publicsite.pages.fragment_key."""
     return fragment_key(context.get("request"))

@@ -73,7 +73,7 @@ class ReportForm(FocusFirstErrorMixin, forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
-    # Bot traps (see public.formguard): a field people never see, and a signed
+    # Bot traps (see publicsite.formguard): a field people never see, and a signed
     # token that says when the form was served.
     website = forms.CharField(
         required=False,

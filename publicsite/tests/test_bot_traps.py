@@ -2,9 +2,9 @@ import time
 
 import pytest
 
-from public import formguard
+from publicsite import formguard
 from reports.models import Report, UrlRecord
-from reports.tests.helpers import confirmation_codes, is_confirmation, post_form, report_data, send_report
+from testsupport.reports import confirmation_codes, is_confirmation, post_form, report_data, send_report
 
 
 @pytest.mark.django_db
