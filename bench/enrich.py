@@ -260,7 +260,7 @@ def print_table(figures: Figures, args: argparse.Namespace, database: BenchDatab
 
 
 def serve_big_jpeg(body_bytes: int):
-    from enrichment.tests.loopback import LoopbackServer, Reply, big_jpeg
+    from testsupport.loopback import LoopbackServer, Reply, big_jpeg
 
     def handler(request):
         headers = [("Content-Type", "image/jpeg"), ("Content-Length", str(body_bytes)), ("Server", "bench")]

@@ -56,7 +56,7 @@ def measure(repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from staff.testing import FormClient, login_verified
+    from testsupport.personas import FormClient, login_verified
     from triage.models import WAITING, TriageState
 
     users = get_user_model().objects

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
 from reliability_tests.harness import MissingTool, PrivatePostgres, PrivateRedis, Stack
+from testsupport.services import require
 
 TEMPLATE = "reliability_template"
 # Variables of the developer's shell that must not leak into the private site.

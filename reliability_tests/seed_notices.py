@@ -24,10 +24,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from staff.testing import make_staff  # noqa: E402
 from takedown.models import NoticeBatch  # noqa: E402
 from takedown.notices.dispatch import notices_dispatch  # noqa: E402
-from takedown.tests.helpers import confirm, host, located_record, partner  # noqa: E402
+from testsupport.personas import make_staff  # noqa: E402
+from testsupport.takedown import confirm, host, located_record, partner  # noqa: E402
 
 HOSTS = [(f"abuse@host-{n}.example", f"10.{n}.0") for n in range(1, 5)]
 PARTNERS = [("Partner NL", "NL"), ("Partner DE", "DE")]

@@ -20,9 +20,9 @@ import time
 
 import pytest
 
-from enrichment.tests.loopback import LoopbackServer, Reply
 from reliability_tests.checks import enrichment_states
 from reliability_tests.harness import Reporter, wait_for, write_figures
+from testsupport.loopback import LoopbackServer, Reply
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(300)]
 SLOW_SECONDS = 20  # the first check's answer: under CHECK_TOTAL_TIMEOUT (30 s)

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from enrichment.tests.loopback import LoopbackServer, Reply
 from reliability_tests.checks import assert_enriched_once, assert_stored_once, enrichment_states
 from reliability_tests.harness import Reporter, wait_for, write_figures
+from testsupport.loopback import LoopbackServer, Reply
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(600)]
 CLIENTS = 6

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from enrichment.tests.loopback import LoopbackServer, Reply
 from reliability_tests.checks import assert_enriched_once, assert_stored_once, enrichment_states
 from reliability_tests.harness import Reporter, wait_for, write_figures
-from takedown.tests import smtp_server
-from takedown.tests.webhook_receiver import WebhookReceiver
+from testsupport import smtp_server
+from testsupport.loopback import LoopbackServer, Reply
+from testsupport.webhook_receiver import WebhookReceiver
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(600)]
 SEED = Path(__file__).with_name("seed_notices.py")

@@ -1,4 +1,4 @@
-"""The languages a report can be made in (the public pages' language handling: public.language)."""
+"""The languages a report can be made in (the public pages' language handling: publicsite.language)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 import pytest
 
-from security_tests import production
+from testsupport import production
 
 
 @pytest.fixture(scope="session")

@@ -86,11 +86,11 @@ def main() -> None:
 
     from memberapi.models import Member
     from memberapi.services import api_key_create
-    from public import formguard
+    from publicsite import formguard
     from reports.addresses import canonicalize
     from reports.models import UrlRecord
     from reports.services import AddressInput, report_submit
-    from staff.testing import FormClient, login_verified, make_staff
+    from testsupport.personas import FormClient, login_verified, make_staff
 
     # A view that fails, so the 500 page is served by the real handler and middleware.
     get_resolver().url_patterns.append(path("probe-boom/", boom))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from security_tests import production
+from testsupport import production
 
 pytestmark = pytest.mark.security
 

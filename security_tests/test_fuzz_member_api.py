@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from memberapi.tests.helpers import ApiClient, key
 from security_tests.inline_content import holds_inline_content, stored_counts, stored_inline_content
 from security_tests.strategies import ADDRESS_LIKE, DESCRIPTION, image_in_text
+from testsupport.memberapi import ApiClient, key
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from public import formguard
+from publicsite import formguard
 from security_tests.inline_content import holds_inline_content, stored_counts, stored_inline_content
 from security_tests.strategies import ADDRESS_LIKE, DESCRIPTION, image_in_text
 

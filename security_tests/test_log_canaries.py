@@ -19,9 +19,9 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 from memberapi.models import Member
 from memberapi.services import api_key_create
-from reports.tests.helpers import confirmation_codes, send_report
 from reportsite.logging import JsonFormatter, ScrubRequestFilter
-from staff.testing import FormClient, make_staff, totp_now
+from testsupport.personas import FormClient, make_staff, totp_now
+from testsupport.reports import confirmation_codes, send_report
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from testsupport.services import require
 
 pytestmark = pytest.mark.security
 REPO = Path(__file__).resolve().parent.parent

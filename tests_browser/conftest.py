@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connections
 
-from conftest import require
+from testsupport.services import require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

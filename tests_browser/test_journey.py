@@ -30,15 +30,15 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from enrichment import hosting, tracking
-from enrichment.tests.loopback import LoopbackServer, Reply
 from memberapi.models import Member
 from memberapi.services import api_key_create
 from reports.models import Report, UrlRecord
-from staff.testing import TEST_PASSWORD, make_staff, totp_now
 from takedown import tasks as takedown_tasks
 from takedown.models import Recipient, Takedown
-from takedown.tests.smtp_server import SmtpServer
 from tests_browser.languages import path_in, site_languages
+from testsupport.loopback import LoopbackServer, Reply
+from testsupport.personas import TEST_PASSWORD, make_staff, totp_now
+from testsupport.smtp_server import SmtpServer
 from triage.models import TriageState
 from triage.public_status import PublicStatus
 

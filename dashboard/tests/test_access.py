@@ -2,7 +2,7 @@
 
 import pytest
 
-from staff.testing import FormClient, login_password_only
+from testsupport.personas import FormClient, login_password_only
 
 pytestmark = pytest.mark.django_db
 

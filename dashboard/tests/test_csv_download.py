@@ -6,10 +6,10 @@ import io
 import pytest
 
 from dashboard.aggregates import stats_rebuild
-from dashboard.tests import known_data
-from dashboard.tests.known_data import WEEK_QUERY
 from staff.models import AuditEvent
-from staff.testing import make_staff
+from testsupport import dashboard_data as known_data
+from testsupport.dashboard_data import WEEK_QUERY
+from testsupport.personas import make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from dashboard.aggregates import stats_rebuild
 from dashboard.buckets import bucket_of
 from dashboard.models import Metric
 from dashboard.selectors import Period, analyst_figures, dashboard_figures, hourly_intake
-from dashboard.tests import known_data
-from dashboard.tests.known_data import OUTSIDE_DAY, WEEK_FIRST, WEEK_LAST, WEEK_QUERY
+from testsupport import dashboard_data as known_data
+from testsupport.dashboard_data import OUTSIDE_DAY, WEEK_FIRST, WEEK_LAST, WEEK_QUERY
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.aggregates import stats_rebuild
-from dashboard.tests import known_data
+from testsupport import dashboard_data as known_data
 
 pytestmark = pytest.mark.django_db
 TOKEN = "s3cret-scraper-token"  # noqa: S105

@@ -43,7 +43,7 @@ def describe(response) -> dict:
 def main() -> None:
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("migrate", "--noinput", verbosity=0)
-    from public import formguard
+    from publicsite import formguard
 
     onion = {"HTTP_HOST": ONION, "HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_REAL_IP": "fc00:dead:beef:4dad::1:7"}
     results: dict[str, dict] = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from conftest import database_url_for_subprocess
+from testsupport.services import database_url_for_subprocess
 
 REPO = Path(__file__).resolve().parents[2]
 BACKUP = REPO / "deploy" / "backup" / "reportsite-backup.sh"
@@ -42,8 +42,8 @@ def _history(analyst, senior) -> None:
     from reports.services import AddressInput, report_submit
     from staff.audit import audit_record
     from staff.models import AuditEvent
-    from takedown.tests.helpers import confirm, host, located_record, partner, police
-    from triage.tests.helpers import assess, report_about
+    from testsupport.takedown import confirm, host, located_record, partner, police
+    from testsupport.triage import assess, report_about
 
     for n in range(3):
         url = f"http://public{n}.example/page"

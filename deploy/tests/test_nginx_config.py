@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from testsupport.services import require
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_CONF = REPO / "deploy" / "nginx" / "reportsite.conf"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from security_tests.production import HOST, production_env, run
+from testsupport.production import HOST, production_env, run
 
 # A version 3 onion name: 56 characters of base32 (a-z, 2-7).
 ONION = "reportsite" + "abcdefghijklmnopqrstuvwxyz234567" + "q" * 14 + ".onion"

@@ -6,7 +6,7 @@ import re
 import secrets
 from pathlib import Path
 
-from security_tests.production import production_env, run
+from testsupport.production import production_env, run
 
 REPO = Path(__file__).resolve().parents[2]
 

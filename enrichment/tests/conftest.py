@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from enrichment import netguard
-from enrichment.tests.loopback import LoopbackServer, Reply, Request
+from testsupport.loopback import LoopbackServer, Reply, Request
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import json
 
 from django.core.management import call_command
 
-from enrichment.tests.loopback import Reply
+from testsupport.loopback import Reply
 
 
 def run(url):

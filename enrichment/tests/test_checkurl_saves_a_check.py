@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from enrichment.models import LivenessCheck
-from enrichment.tests.helpers import jpeg_reply_headers, make_record
-from enrichment.tests.loopback import Reply
 from reports.models import UrlRecord
+from testsupport.enrichment import jpeg_reply_headers, make_record
+from testsupport.loopback import Reply
 
 pytestmark = pytest.mark.django_db
 

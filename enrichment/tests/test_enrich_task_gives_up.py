@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from enrichment import hosting, tasks
-from enrichment.tests.helpers import make_record
+from testsupport.enrichment import make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from enrichment import tracking
-from enrichment.tests.helpers import make_record
+from testsupport.enrichment import make_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enrichment.liveness import check_url
-from enrichment.tests.loopback import Reply, answers
+from testsupport.loopback import Reply, answers
 
 
 def hops(paths):

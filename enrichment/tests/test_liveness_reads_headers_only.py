@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enrichment.liveness import HEAD_LIMIT, check_url
-from enrichment.tests.loopback import MIB, Reply, big_jpeg
+from testsupport.loopback import MIB, Reply, big_jpeg
 
 KIB = 1024
 JPEG_HEADERS = [("Content-Type", "image/jpeg"), ("Content-Length", str(50 * MIB)), ("Server", "TestServer/1.0")]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from enrichment import tasks, tracking
-from enrichment.tests.helpers import make_record
 from reports.models import UrlRecord
+from testsupport.enrichment import make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from enrichment.liveness import check_url
-from enrichment.tests.loopback import Reply, answers
+from testsupport.loopback import Reply, answers
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enrichment.liveness import check_url
-from enrichment.tests.loopback import Reply, answers
+from testsupport.loopback import Reply, answers
 
 
 def test_it_sends_the_neutral_user_agent_and_no_cookie_or_referer(serve, settings):

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from enrichment.liveness import check_url
-from enrichment.tests.loopback import Reply, answers
+from testsupport.loopback import Reply, answers
 
 
 class ConnectProxy:

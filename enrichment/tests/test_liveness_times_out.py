@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 from enrichment.liveness import check_url
-from enrichment.tests.loopback import Reply
+from testsupport.loopback import Reply
 
 
 def test_it_gives_up_on_a_server_that_never_answers(serve, settings):

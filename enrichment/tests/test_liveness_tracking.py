@@ -8,7 +8,7 @@ import pytest
 
 from enrichment import services, tracking
 from enrichment.liveness import LivenessResult
-from enrichment.tests.helpers import make_record
+from testsupport.enrichment import make_record
 
 pytestmark = pytest.mark.django_db
 

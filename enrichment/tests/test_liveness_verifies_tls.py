@@ -10,7 +10,7 @@ import pytest
 
 from enrichment import liveness
 from enrichment.liveness import check_url
-from enrichment.tests.loopback import MIB, Reply, answers, big_jpeg
+from testsupport.loopback import MIB, Reply, answers, big_jpeg
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 

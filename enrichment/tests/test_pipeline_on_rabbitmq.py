@@ -15,13 +15,13 @@ import pytest
 from kombu import Connection
 from kombu.exceptions import ChannelError
 
-from conftest import require, wait_for
 from enrichment import tasks, tracking
 from enrichment.models import LivenessCheck
-from enrichment.tests.helpers import make_record
-from enrichment.tests.loopback import Reply
 from reports.models import UrlRecord
-from reports.tests.helpers import send_report
+from testsupport.enrichment import make_record
+from testsupport.loopback import Reply
+from testsupport.reports import send_report
+from testsupport.services import require, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 

@@ -17,13 +17,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import TEST_REDIS_URL, require, wait_for
 from enrichment import pipeline
 from enrichment.models import LivenessCheck
-from enrichment.tests.loopback import Reply
 from reports.models import UrlRecord
 from reports.services import AddressInput, report_submit
-from reports.tests.helpers import send_report
+from testsupport.loopback import Reply
+from testsupport.reports import send_report
+from testsupport.services import TEST_REDIS_URL, require, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 

@@ -6,8 +6,8 @@ import pytest
 
 from enrichment import hosting, liveness, services
 from enrichment.models import HostAddress, LivenessCheck
-from enrichment.tests.helpers import jpeg_reply_headers, make_record
-from enrichment.tests.loopback import Reply
+from testsupport.enrichment import jpeg_reply_headers, make_record
+from testsupport.loopback import Reply
 
 pytestmark = pytest.mark.django_db
 

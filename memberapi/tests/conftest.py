@@ -1,6 +1,6 @@
 import pytest
 
-from memberapi.tests.helpers import ApiClient, key, member
+from testsupport.memberapi import ApiClient, key, member
 
 
 @pytest.fixture

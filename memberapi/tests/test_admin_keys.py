@@ -5,9 +5,9 @@ from django.contrib.auth.models import Permission
 
 from memberapi.keys import key_hash
 from memberapi.models import ApiKey
-from memberapi.tests.helpers import ApiClient
 from staff.models import AuditEvent
-from staff.testing import FormClient, login_verified
+from testsupport.memberapi import ApiClient
+from testsupport.personas import FormClient, login_verified
 
 pytestmark = pytest.mark.django_db
 

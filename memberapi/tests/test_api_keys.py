@@ -9,8 +9,8 @@ from django.utils import timezone
 from memberapi.keys import key_hash
 from memberapi.models import ApiKey
 from memberapi.services import api_key_revoke
-from memberapi.tests.helpers import ApiClient, key
 from staff.models import AuditEvent
+from testsupport.memberapi import ApiClient, key
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from memberapi.tests.helpers import ApiClient, key
+from testsupport.memberapi import ApiClient, key
 
 pytestmark = pytest.mark.django_db
 

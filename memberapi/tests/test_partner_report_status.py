@@ -3,11 +3,11 @@
 import pytest
 
 from enrichment import pipeline
-from memberapi.tests.helpers import ApiClient, key, member
 from reports.models import UrlRecord
+from testsupport.memberapi import ApiClient, key, member
+from testsupport.triage import assess
 from triage.services.assessments import assessment_confirm
 from triage.services.states import states_create
-from triage.tests.helpers import assess
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from django.db import connection
 
 from enrichment import pipeline
 from memberapi.models import PartnerReport
-from memberapi.tests.helpers import ApiClient, key, member
 from reports.addresses import DATA_URI, url_sha256
 from reports.models import Report, UrlRecord
 from reports.services import AddressInput, report_submit
-from reports.tests.test_reporter_privacy import CANARIES, CANARY_HEADERS, every_stored_value
+from testsupport.memberapi import ApiClient, key, member
+from testsupport.privacy import CANARIES, CANARY_HEADERS, every_stored_value
 
 pytestmark = pytest.mark.django_db
 REPORTS = "/api/v1/reports/"

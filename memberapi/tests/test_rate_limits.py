@@ -2,7 +2,7 @@
 
 import pytest
 
-from memberapi.tests.helpers import ApiClient, key
+from testsupport.memberapi import ApiClient, key
 
 pytestmark = pytest.mark.django_db
 URLLIST = "/api/v1/urllist/"

@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from memberapi.tests.helpers import ApiClient, key, listed, member
 from reportsite.wsgi import application
+from testsupport.memberapi import ApiClient, key, listed, member
 
 CHECKS = [
     checks.not_a_server_error,

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from memberapi.models import ListChange, Listing
 from memberapi.sequencing import changes_sequence, urllist_sync
-from memberapi.tests.helpers import body, listed, unlisted
 from takedown.models import Takedown
 from takedown.signals import listing_changed
+from testsupport.memberapi import body, listed, unlisted
 
 pytestmark = pytest.mark.django_db
 URLLIST = "/api/v1/urllist/"

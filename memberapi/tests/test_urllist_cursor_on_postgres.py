@@ -17,12 +17,12 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from memberapi.models import ListChange
-from memberapi.tests.helpers import ApiClient, body, key, member
 from takedown.models import Takedown
 from takedown.signals import listing_changed
-from takedown.tests.helpers import located_record
+from testsupport.memberapi import ApiClient, body, key, member
+from testsupport.takedown import located_record
+from testsupport.triage import assess
 from triage.services.assessments import assessment_confirm
-from triage.tests.helpers import assess
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 URLLIST = "/api/v1/urllist/"

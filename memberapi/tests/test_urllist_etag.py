@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from memberapi.tests.helpers import body, listed
+from testsupport.memberapi import body, listed
 
 pytestmark = pytest.mark.django_db
 URLLIST = "/api/v1/urllist/"

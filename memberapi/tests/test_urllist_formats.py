@@ -7,9 +7,9 @@ import json
 import pytest
 from django.http import StreamingHttpResponse
 
-from memberapi.tests.helpers import body, listed, unlisted
 from reports.addresses import canonicalize, url_sha256
-from triage.tests.helpers import enriched_record
+from testsupport.memberapi import body, listed, unlisted
+from testsupport.triage import enriched_record
 
 pytestmark = pytest.mark.django_db
 URLLIST = "/api/v1/urllist/"
@@ -73,7 +73,7 @@ def test_an_unknown_format_is_refused_with_json(api, on_the_list):
 
 
 def test_errors_are_json_even_when_csv_was_asked_for(db):
-    from memberapi.tests.helpers import ApiClient
+    from testsupport.memberapi import ApiClient
 
     response = ApiClient().get(URLLIST, {"format": "csv"})
     assert response.status_code == 401

@@ -8,9 +8,9 @@ from django.utils import timezone
 from dashboard.aggregates import stats_rebuild
 from dashboard.models import Metric
 from dashboard.selectors import Period, dashboard_figures
-from portals.tests.helpers import default_portal, portal
 from reports.models import Report, ReportedAddress
-from triage.tests.helpers import assess, enriched_record
+from testsupport.portals import default_portal, portal
+from testsupport.triage import assess, enriched_record
 
 pytestmark = pytest.mark.django_db
 

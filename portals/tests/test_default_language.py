@@ -3,7 +3,7 @@
 import pytest
 from django.core.checks import run_checks
 
-from portals.tests.helpers import portal
+from testsupport.portals import portal
 
 pytestmark = pytest.mark.django_db
 

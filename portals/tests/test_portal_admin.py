@@ -3,8 +3,8 @@
 import pytest
 
 from portals.models import Portal
-from portals.tests.helpers import default_portal
 from staff.models import AuditEvent
+from testsupport.portals import default_portal
 
 pytestmark = pytest.mark.django_db
 

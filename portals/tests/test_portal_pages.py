@@ -2,8 +2,8 @@
 
 import pytest
 
-from portals.tests.helpers import portal
-from reports.tests.helpers import confirmation_codes, post_form, report_data, send_report
+from testsupport.portals import portal
+from testsupport.reports import confirmation_codes, post_form, report_data, send_report
 
 pytestmark = pytest.mark.django_db
 

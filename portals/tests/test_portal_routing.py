@@ -2,12 +2,12 @@
 
 import pytest
 
-from portals.tests.helpers import portal
 from reports.models import Report, ReportedAddress
 from reports.selectors import record_home_country
 from takedown.models import Takedown
 from takedown.routing import route_decide
-from takedown.tests.helpers import host, located_record, partner
+from testsupport.portals import portal
+from testsupport.takedown import host, located_record, partner
 
 pytestmark = pytest.mark.django_db
 

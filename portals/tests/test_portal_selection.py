@@ -2,7 +2,7 @@
 
 import pytest
 
-from portals.tests.helpers import default_portal, portal
+from testsupport.portals import default_portal, portal
 
 pytestmark = pytest.mark.django_db
 

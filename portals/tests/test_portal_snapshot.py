@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portals import selectors
 from portals.models import Portal
-from portals.tests.helpers import portal
+from testsupport.portals import portal
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portals.models import Portal
-from portals.tests.helpers import default_portal, portal
+from testsupport.portals import default_portal, portal
 
 pytestmark = pytest.mark.django_db
 

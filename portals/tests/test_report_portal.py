@@ -2,10 +2,10 @@
 
 import pytest
 
-from portals.tests.helpers import default_portal, portal
 from reports.models import Report
 from reports.services import AddressInput, report_submit
-from reports.tests.helpers import post_form, report_data, send_report
+from testsupport.portals import default_portal, portal
+from testsupport.reports import post_form, report_data, send_report
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import polib
 import pytest
 from django.conf import settings
 
-from conftest import require
+from testsupport.services import require
 
 ROOT = Path(settings.BASE_DIR)
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]

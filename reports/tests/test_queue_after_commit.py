@@ -55,7 +55,7 @@ def test_a_broker_that_refuses_leaves_the_records_new_and_the_report_stored(
 def test_the_public_form_still_confirms_when_the_broker_is_down(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports.tests.helpers import confirmation_codes, send_report
+    from testsupport.reports import confirmation_codes, send_report
 
     def broker_down(record_id):
         raise ConnectionRefusedError("broker down")

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from reports.models import Report
-from reports.tests.helpers import csrf_token_of, report_data
+from testsupport.reports import csrf_token_of, report_data
 
 
 def token_and_client(secure=False):

@@ -6,7 +6,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from reports.tests.helpers import send_report
+from testsupport.reports import send_report
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def client():
 @pytest.mark.parametrize("error", [OperationalError("server closed the connection"), InterfaceError("closed")])
 def test_a_report_sent_while_the_database_is_down_gets_a_503_page(client, settings, error):
     settings.REPORT_MIN_FORM_SECONDS = 0
-    with mock.patch("public.views.report_submit", side_effect=error):
+    with mock.patch("publicsite.views.report_submit", side_effect=error):
         response = send_report(client, ["http://example.com/a"])
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -30,7 +30,7 @@ def test_a_report_sent_while_the_database_is_down_gets_a_503_page(client, settin
 
 def test_any_other_error_is_still_a_500(client, settings):
     settings.REPORT_MIN_FORM_SECONDS = 0
-    with mock.patch("public.views.report_submit", side_effect=RuntimeError("bug")):
+    with mock.patch("publicsite.views.report_submit", side_effect=RuntimeError("bug")):
         response = send_report(client, ["http://example.com/a"])
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from conftest import TEST_REDIS_URL
 from reportsite.cache import RedisCache
+from testsupport.services import TEST_REDIS_URL
 
 pytestmark = pytest.mark.redis
 

@@ -1,6 +1,6 @@
 import pytest
 
-from staff.testing import FormClient
+from testsupport.personas import FormClient
 
 # The personas (analyst, senior, senior2, manager, outsider and their *_client
 # twins) come from staff.fixtures, loaded suite-wide by the root conftest.

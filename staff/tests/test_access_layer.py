@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 
 from staff.access import client_ip, staff_view
-from staff.testing import login_password_only, make_staff
+from testsupport.personas import login_password_only, make_staff
 
 pytestmark = pytest.mark.django_db
 

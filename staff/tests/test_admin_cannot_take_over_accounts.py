@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditEvent
-from staff.testing import TEST_PASSWORD, make_staff
+from testsupport.personas import TEST_PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_manager_can_still_make_an_analyst_a_senior_and_it_is_audited(manager_
 
 
 def test_a_superuser_can_make_someone_a_manager(client, superuser, analyst):
-    from staff.testing import login_verified
+    from testsupport.personas import login_verified
 
     login_verified(client, superuser)
     response = client.post(f"/admin/auth/user/{analyst.pk}/change/", change_data(analyst, [group("Manager")]))

@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 
 from staff.models import AuditEvent
-from staff.testing import login_password_only, make_staff
+from testsupport.personas import login_password_only, make_staff
 
 pytestmark = pytest.mark.django_db
 

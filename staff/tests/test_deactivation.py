@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.sessions.models import Session
 
-from staff.testing import FormClient
-from staff.tests.helpers import is_signed_in, sign_in
+from testsupport.personas import FormClient
+from testsupport.staff import is_signed_in, sign_in
 
 pytestmark = pytest.mark.django_db
 

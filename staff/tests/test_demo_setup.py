@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.management.commands.demo_setup import DEMO_PASSWORD
 from staff.roles import role_names
-from staff.testing import totp_now
+from testsupport.personas import totp_now
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditEvent
-from staff.testing import TEST_PASSWORD, login_verified, make_staff, totp_now
-from staff.tests.helpers import is_signed_in, send_code, sign_in_password
+from testsupport.personas import TEST_PASSWORD, login_verified, make_staff, totp_now
+from testsupport.staff import is_signed_in, send_code, sign_in_password
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_after_enrolling_the_next_sign_in_asks_for_a_code(client, newcomer):
 
 
 def test_new_recovery_codes_replace_the_old_ones(client):
-    from staff.testing import recovery_codes_make
+    from testsupport.personas import recovery_codes_make
 
     user = make_staff("analyst")
     old = recovery_codes_make(user)

@@ -1,8 +1,8 @@
 import pytest
 
 from staff.models import AuditEvent
-from staff.testing import make_staff, totp_now
-from staff.tests.helpers import is_signed_in, send_code, sign_in, sign_in_password
+from testsupport.personas import make_staff, totp_now
+from testsupport.staff import is_signed_in, send_code, sign_in, sign_in_password
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 
 from staff.models import AuditEvent
-from staff.testing import FormClient, login_verified
-from staff.tests.helpers import is_signed_in
+from testsupport.personas import FormClient, login_verified
+from testsupport.staff import is_signed_in
 
 pytestmark = pytest.mark.django_db
 

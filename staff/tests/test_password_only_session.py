@@ -1,6 +1,6 @@
 import pytest
 
-from staff.testing import login_password_only, make_staff
+from testsupport.personas import login_password_only, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import time_machine
 from django.utils import timezone
 
 from staff.models import AuditEvent
-from staff.testing import login_verified
-from staff.tests.helpers import is_signed_in
+from testsupport.personas import login_verified
+from testsupport.staff import is_signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from staff.audit import audit_record
 from staff.models import AuditEvent
-from staff.testing import make_staff
+from testsupport.personas import make_staff
 
 pytestmark = pytest.mark.django_db
 

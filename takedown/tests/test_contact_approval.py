@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from staff.models import AuditEvent
-from staff.testing import make_staff
 from takedown import lifecycle
 from takedown.contact_approval import ContactApprovalError, contact_approve, contact_reject
 from takedown.models import Notice, Recipient, Takedown
-from takedown.tests.rdap_fixtures import answer, hosted_record, load, moved, registry
+from testsupport.personas import make_staff
+from testsupport.rdap_fixtures import answer, hosted_record, load, moved, registry
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.7"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from takedown.models import Notice, NoticeBatch
 from takedown.notices.batching import notices_batch, recipient_batch
 from takedown.notices.dispatch import notices_dispatch
-from takedown.tests.helpers import confirm, host, located_record, police
+from testsupport.takedown import confirm, host, located_record, police
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from takedown.models import NoticeBatch
 from takedown.notices import delivery
 from takedown.notices.batching import notices_batch
 from takedown.notices.dispatch import notices_dispatch
-from takedown.tests.helpers import confirm, host, located_record
+from testsupport.takedown import confirm, host, located_record
 
 
 @pytest.fixture

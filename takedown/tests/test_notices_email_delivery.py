@@ -11,8 +11,8 @@ from takedown.models import NoticeBatch, Takedown
 from takedown.notices import delivery
 from takedown.notices.batching import notices_batch
 from takedown.notices.dispatch import notices_dispatch
-from takedown.tests.helpers import confirm, host, located_record
-from takedown.tests.smtp_server import SmtpServer
+from testsupport.smtp_server import SmtpServer
+from testsupport.takedown import confirm, host, located_record
 
 pytestmark = pytest.mark.django_db
 ABUSE = "abuse@example-hosting.net"

@@ -12,8 +12,8 @@ from takedown.models import Notice, NoticeBatch, NoticeTemplate
 from takedown.notices import delivery
 from takedown.notices.batching import notices_batch
 from takedown.notices.render import batch_render, default_template, template_errors
-from takedown.tests.helpers import confirm, host, located_record, partner
-from triage.tests.helpers import report_about
+from testsupport.takedown import confirm, host, located_record, partner
+from testsupport.triage import report_about
 
 pytestmark = pytest.mark.django_db
 

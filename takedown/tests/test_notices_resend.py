@@ -9,7 +9,7 @@ from staff.models import AuditEvent
 from takedown.models import NoticeBatch
 from takedown.notices import delivery
 from takedown.notices.batching import notices_batch
-from takedown.tests.helpers import confirm, host, located_record
+from testsupport.takedown import confirm, host, located_record
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from takedown import lifecycle
 from takedown.models import NoticeBatch, Takedown
 from takedown.notices import delivery
 from takedown.notices.batching import notices_batch
-from takedown.tests.helpers import confirm, located_record, partner
-from takedown.tests.webhook_receiver import WebhookReceiver
+from testsupport.takedown import confirm, located_record, partner
+from testsupport.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.django_db
 SECRET = "partner-shared-secret"  # noqa: S105

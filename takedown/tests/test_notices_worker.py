@@ -14,11 +14,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import TEST_REDIS_URL, WorkerProcess, wait_for
 from takedown.models import NoticeBatch, Takedown
 from takedown.notices.dispatch import notices_dispatch
-from takedown.tests.helpers import confirm, host, located_record
-from takedown.tests.smtp_server import SmtpServer
+from testsupport.services import TEST_REDIS_URL, WorkerProcess, wait_for
+from testsupport.smtp_server import SmtpServer
+from testsupport.takedown import confirm, host, located_record
 
 pytestmark = [
     pytest.mark.worker,

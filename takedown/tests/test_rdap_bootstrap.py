@@ -8,7 +8,7 @@ import json
 import pytest
 
 from takedown import rdap
-from takedown.tests.rdap_fixtures import answer, load, registry
+from testsupport.rdap_fixtures import answer, load, registry
 
 IPV4 = {
     "version": "1.0",

@@ -10,7 +10,7 @@ import time_machine
 from staff.models import AuditEvent
 from takedown.contact_discovery import contact_lookup
 from takedown.models import ContactLookup, Recipient
-from takedown.tests.rdap_fixtures import NOT_FOUND, answer, hosted_record, load, moved, registry
+from testsupport.rdap_fixtures import NOT_FOUND, answer, hosted_record, load, moved, registry
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.7"

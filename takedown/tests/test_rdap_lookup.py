@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from enrichment.tests.loopback import Reply, big_jpeg
 from takedown import rdap
-from takedown.tests.rdap_fixtures import answer, load, moved, registry
+from testsupport.loopback import Reply, big_jpeg
+from testsupport.rdap_fixtures import answer, load, moved, registry
 
 IP = "203.0.113.7"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from takedown.rdap import RdapError, network_parse
-from takedown.tests.rdap_fixtures import load
+from testsupport.rdap_fixtures import load
 
 
 def test_it_reads_a_ripe_answer_with_the_abuse_contact_beside_the_organisation():

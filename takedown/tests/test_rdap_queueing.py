@@ -11,8 +11,8 @@ from reportsite import queueing
 from takedown import lifecycle, tasks
 from takedown.contact_discovery import lookups_queue_missing
 from takedown.models import ContactLookup, Recipient, Takedown
-from takedown.tests.rdap_fixtures import answer, hosted_record, load, registry
-from triage.tests.helpers import enriched_record
+from testsupport.rdap_fixtures import answer, hosted_record, load, registry
+from testsupport.triage import enriched_record
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.7"

@@ -13,7 +13,7 @@ from staff.models import AuditEvent
 from takedown.lifecycle import reply_record, takedowns_advance
 from takedown.models import Notice, Recipient, Reply, Takedown
 from takedown.signals import listing_changed
-from takedown.tests.helpers import check, confirm, deliver, host, located_record, partner, police, takedown_of
+from testsupport.takedown import check, confirm, deliver, host, located_record, partner, police, takedown_of
 
 Status = Takedown.Status
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

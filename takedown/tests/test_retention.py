@@ -8,8 +8,8 @@ import time_machine
 from reports.models import Report
 from staff.models import AuditEvent
 from takedown.retention import retention_apply
-from takedown.tests.helpers import check, confirm, deliver, host, located_record
-from triage.tests.helpers import assess, enriched_record, report_about
+from testsupport.takedown import check, confirm, deliver, host, located_record
+from testsupport.triage import assess, enriched_record, report_about
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from staff.models import AuditEvent
 from takedown.lifecycle import TakedownError, route_override
 from takedown.models import Notice, Takedown
 from takedown.routing import route_decide
-from takedown.tests.helpers import confirm, host, located_record, partner, police, takedown_of
+from testsupport.takedown import confirm, host, located_record, partner, police, takedown_of
 
 Route = Takedown.Route
 Status = Takedown.Status

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from staff.models import AuditEvent
-from staff.testing import login_verified, make_staff
 from takedown import lifecycle
 from takedown.models import ContactLookup, Notice, NoticeBatch, NoticeTemplate, Recipient, Reply, Takedown
-from takedown.tests.rdap_fixtures import hosted_record
+from testsupport.personas import login_verified, make_staff
+from testsupport.rdap_fixtures import hosted_record
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-webhook-signing-key"  # noqa: S105  (test value)

@@ -7,11 +7,11 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from staff.models import AuditEvent
-from staff.testing import login_verified, make_staff
 from takedown import urls
 from takedown.models import Reply, Takedown
-from takedown.tests.helpers import confirm, deliver, host, located_record, partner, police, takedown_of
-from triage.tests.helpers import post
+from testsupport.personas import login_verified, make_staff
+from testsupport.takedown import confirm, deliver, host, located_record, partner, police, takedown_of
+from testsupport.triage import post
 
 pytestmark = pytest.mark.django_db
 

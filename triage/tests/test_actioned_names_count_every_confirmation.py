@@ -2,9 +2,9 @@
 
 from django.db import connection
 
+from testsupport.triage import assess, enriched_record, state_of
 from triage.models import ActionedName
 from triage.services.assessments import assessment_confirm
-from triage.tests.helpers import assess, enriched_record, state_of
 
 
 def _counts() -> dict:

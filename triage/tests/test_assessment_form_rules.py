@@ -4,9 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from testsupport.triage import CRIMINAL_A, claim, enriched_record, post, state_of
 from triage.forms import AssessmentForm
 from triage.models import Assessment
-from triage.tests.helpers import CRIMINAL_A, claim, enriched_record, post, state_of
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_no_banner_during_the_first_fifty_minutes(analyst_client):
 
 
 def test_the_banner_appears_after_fifty_minutes_of_continuous_triage(analyst_client, db):
-    from triage.tests.helpers import enriched_record
+    from testsupport.triage import enriched_record
 
     record = enriched_record("http://example.com/break")
     with time_machine.travel(timezone.now(), tick=False) as traveller:

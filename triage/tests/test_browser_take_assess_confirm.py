@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from conftest import require
-from staff.testing import TEST_PASSWORD, make_staff, totp_now
+from testsupport.personas import TEST_PASSWORD, make_staff, totp_now
+from testsupport.services import require
+from testsupport.triage import enriched_record, report_about
 from triage.models import TriageState
-from triage.tests.helpers import enriched_record, report_about
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from staff.models import AuditEvent
+from testsupport.triage import CRIMINAL_A, assess, enriched_record, post, state_of
 from triage.models import Assessment, TriageState
 from triage.services import claims
 from triage.services.assessments import assessment_confirm
-from triage.tests.helpers import CRIMINAL_A, assess, enriched_record, post, state_of
 
 Status = TriageState.Status
 HOST = "cdn.example.net"

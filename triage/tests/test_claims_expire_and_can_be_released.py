@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staff.models import AuditEvent
+from testsupport.triage import CRIMINAL_A, enriched_record, post, state_of
 from triage.models import TriageState
 from triage.services import claims
 from triage.services.assessments import ClaimNeeded, View, record_assess
-from triage.tests.helpers import CRIMINAL_A, enriched_record, post, state_of
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from staff.testing import login_password_only, login_verified, make_staff
+from testsupport.personas import login_password_only, login_verified, make_staff
+from testsupport.triage import enriched_record, post
 from triage import urls
-from triage.tests.helpers import enriched_record, post
 
 ROUTES: list[URLPattern] = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
 # Who may open each route; everybody else gets a 403 once signed in past the second factor.

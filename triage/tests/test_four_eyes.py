@@ -6,10 +6,10 @@ from django.test import Client
 from django.urls import reverse
 
 from staff.models import AuditEvent
-from staff.testing import login_verified
+from testsupport.personas import login_verified
+from testsupport.triage import CRIMINAL_A, assess, enriched_record, post, state_of
 from triage.models import Assessment, TriageState
 from triage.services.assessments import FourEyes, View, assessment_confirm, assessment_dispute
-from triage.tests.helpers import CRIMINAL_A, assess, enriched_record, post, state_of
 
 Status = TriageState.Status
 

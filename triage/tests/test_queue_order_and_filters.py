@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from testsupport.triage import assess, enriched_record, report_about
 from triage import selectors
 from triage.services.assessments import assessment_confirm
-from triage.tests.helpers import assess, enriched_record, report_about
 
 QUEUE = reverse("triage:queue")
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from enrichment.models import HostAddress, LivenessCheck
 from reports.addresses import url_sha256
 from reports.models import UrlRecord
+from testsupport.triage import assess, enriched_record, report_about
 from triage.services.states import states_create
-from triage.tests.helpers import assess, enriched_record, report_about
 
 HOST = "evil-host.example.net"
 NASTY_URL = f"""http://{HOST}/a?q="><img src=x onerror=alert(1)><script>alert(2)</script>&r=javascript:alert(3)"""
@@ -137,7 +137,7 @@ def test_the_queue_and_the_confirmation_pages_are_inert_too(analyst, analyst_cli
 
 
 def test_the_bulk_confirmation_page_is_inert(senior_client, nasty):
-    from triage.tests.helpers import post
+    from testsupport.triage import post
 
     response = post(senior_client, reverse("triage:bulk"), {"host": HOST, "outcome": "not_illegal"})
     assert response.status_code == 200
@@ -253,7 +253,7 @@ def test_addresses_nested_in_the_address_and_in_free_text_are_never_live_on_the_
 
 
 def test_notes_with_addresses_are_dead_on_the_bulk_confirmation_page(senior_client, nested):
-    from triage.tests.helpers import post
+    from testsupport.triage import post
 
     response = post(
         senior_client,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from enrichment.models import HostAddress, LivenessCheck
 from staff.models import AuditEvent
-from triage.tests.helpers import assess, enriched_record, report_about
+from testsupport.triage import assess, enriched_record, report_about
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_viewing_is_on_the_audit_trail_and_in_the_history(analyst, analyst_clien
 def test_the_form_appears_only_for_the_holder_of_the_claim(analyst_client, record):
     html = analyst_client.get(reverse("triage:record", args=[record.pk])).content.decode()
     assert "Take this record" in html and 'name="outcome"' not in html
-    from triage.tests.helpers import post
+    from testsupport.triage import post
 
     post(analyst_client, reverse("triage:claim", args=[record.pk]))
     html = analyst_client.get(reverse("triage:record", args=[record.pk])).content.decode()

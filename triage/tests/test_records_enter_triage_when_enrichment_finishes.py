@@ -4,9 +4,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from enrichment import pipeline
+from testsupport.triage import enriched_record
 from triage.models import TriageState
 from triage.services.states import states_sync
-from triage.tests.helpers import enriched_record
 
 
 def test_a_record_enriched_by_the_worker_enters_the_queue(db, monkeypatch):
@@ -41,7 +41,7 @@ def test_the_full_sync_catches_enriched_records_without_a_row(db, capsys):
 
 
 def test_other_saves_of_a_record_do_not_touch_its_row(analyst, db):
-    from triage.tests.helpers import assess
+    from testsupport.triage import assess
 
     record = enriched_record("http://example.com/d")
     assess(analyst, record, "not_illegal")

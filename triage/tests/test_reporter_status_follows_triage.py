@@ -3,11 +3,11 @@
 import pytest
 
 from reports.models import Report
-from reports.tests.helpers import confirmation_codes, post_form, send_report
+from testsupport.reports import confirmation_codes, post_form, send_report
+from testsupport.triage import assess, enriched_record, report_about
 from triage.public_status import PublicStatus, report_public_status
 from triage.services import claims
 from triage.services.assessments import View, assessment_confirm, assessment_dispute
-from triage.tests.helpers import assess, enriched_record, report_about
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
-from staff.testing import make_staff
+from testsupport.personas import make_staff
+from testsupport.triage import enriched_record
 from triage.models import TriageState
 from triage.services import claims
-from triage.tests.helpers import enriched_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

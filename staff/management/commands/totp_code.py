@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff.testing import totp_now
+from testsupport.personas import totp_now
 
 
 class Command(BaseCommand):

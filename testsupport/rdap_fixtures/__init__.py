@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from enrichment.tests.loopback import LoopbackServer, Reply, Request
+from testsupport.loopback import LoopbackServer, Reply, Request
 
 HERE = Path(__file__).parent
 Route = Reply | Callable[[Request, LoopbackServer], Reply]
@@ -74,7 +74,7 @@ def registry(routes: dict[str, Route]) -> Iterator[LoopbackServer]:
 def hosted_record(url: str, *ips: str, country: str = "GB", network: str = "EXAMPLEHOST"):
     """An enriched record hosted at `ips` (as enrichment leaves it), with no takedown yet."""
     from enrichment.models import HostAddress
-    from triage.tests.helpers import enriched_record
+    from testsupport.triage import enriched_record
 
     record = enriched_record(url, country_code=country, network_name=network)
     for ip in ips or ("203.0.113.7",):

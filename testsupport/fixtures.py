@@ -2,11 +2,11 @@
 
 Expose them to the whole suite with one line in the root conftest.py:
 
-    pytest_plugins = ["staff.fixtures"]
+    pytest_plugins = ["testsupport.fixtures"]
 
 `analyst`, `senior`, `senior2`, `manager`, `outsider` are User objects (the
 outsider has an account and a second factor but no role). Each has a
-`<name>_client` twin: a test client (staff.testing.FormClient: posts are
+`<name>_client` twin: a test client (testsupport.personas.FormClient: posts are
 urlencoded, as the site refuses multipart) signed in as that person past the
 second factor, with `.user` set. Both fixtures of a pair are the same person.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from staff.testing import FormClient, login_verified, make_staff
+from testsupport.personas import FormClient, login_verified, make_staff
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from enrichment.services import liveness_save
 from reports.models import UrlRecord
 from takedown import lifecycle
 from takedown.models import Notice, NoticeBatch, Recipient, Takedown
+from testsupport.triage import assess, enriched_record
 from triage.services.assessments import assessment_confirm
-from triage.tests.helpers import assess, enriched_record
 
 
 def recipient(kind: str, name: str, **fields) -> Recipient:

@@ -1,6 +1,6 @@
 """Helpers for tests that need staff people (any app's tests may use them).
 
-    from staff.testing import make_staff, login_verified, totp_now
+    from testsupport.personas import make_staff, login_verified, totp_now
 
     user = make_staff("analyst")                 # in the Analyst group, with a confirmed TOTP device
     login_verified(client, user)                 # client is now signed in past the second factor

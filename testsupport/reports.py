@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.test import Client
 
-from public import formguard
+from publicsite import formguard
 
 
 def report_data(addresses: str | list[str] = "http://example.com/a", **overrides) -> dict:

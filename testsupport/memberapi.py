@@ -12,8 +12,8 @@ from memberapi.models import ApiKey, Member
 from memberapi.services import api_key_create
 from reports.models import UrlRecord
 from takedown.lifecycle import reply_record
-from takedown.tests.helpers import confirm, located_record
-from triage.tests.helpers import assess
+from testsupport.takedown import confirm, located_record
+from testsupport.triage import assess
 
 ALL_SCOPES = ["urllist:read", "reports:write", "reports:read"]
 _numbers = itertools.count(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from staff.testing import TEST_PASSWORD, totp_now
+from testsupport.personas import TEST_PASSWORD, totp_now
 
 
 def sign_in_password(client: Client, username: str, password: str = TEST_PASSWORD, **meta):
