@@ -259,6 +259,10 @@ LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimum
 LOGIN_ACCOUNT_BRAKE_MINUTES = env_int("LOGIN_ACCOUNT_BRAKE_MINUTES", 15, minimum=1)
 # Attempts refused while paused check no password: they do not prolong a pause.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Two-person rule for staff accounts (staff.account_changes): a request waits
+# this long for a second manager; an approved password reset's link works this long.
+STAFF_CHANGE_REQUEST_HOURS = env_int("STAFF_CHANGE_REQUEST_HOURS", 72, minimum=1)
+STAFF_PASSWORD_LINK_HOURS = env_int("STAFF_PASSWORD_LINK_HOURS", 24, minimum=1)
 # Wrong second-factor codes count as failures too (staff.views). Failures are
 # forgiven when the second factor passes, not at the password: a stolen
 # password must not reset the count between guesses at the code.
