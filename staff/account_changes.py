@@ -221,7 +221,13 @@ def account_change_decider_refusal(*, actor, change: AccountChangeRequest) -> st
     return account_change_refusal(actor=actor, target=change.target, kind=change.kind, payload=change.payload)
 
 
-def account_change_approve(*, actor, pk: int, note: str = "") -> Decision:
+def _who(actor, operator: str) -> dict:
+    if actor is not None:
+        return {"actor": actor}
+    return {"actor": None, "actor_username": f"{OPERATOR}: {operator}" if operator else OPERATOR}
+
+
+def account_change_approve(*, actor, pk: int, note: str = "", operator: str = "") -> Decision:
     """A second manager (or the operator, actor=None) approves: applied now, in this transaction."""
     account_changes_expire()
     with transaction.atomic():
@@ -234,7 +240,7 @@ def account_change_approve(*, actor, pk: int, note: str = "") -> Decision:
         change.state, change.decided_by, change.decided_at = State.APPLIED, actor, now
         change.decision_note = " ".join(note.split())[:300]
         change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        who = {"actor": actor} if actor is not None else {"actor": None, "actor_username": OPERATOR}
+        who = _who(actor, operator)
         label = change.get_kind_display().lower()
         audit_record(
             **who,
@@ -254,7 +260,7 @@ def account_change_approve(*, actor, pk: int, note: str = "") -> Decision:
     return Decision(change, password_link_token=token)
 
 
-def account_change_reject(*, actor, pk: int, note: str = "") -> AccountChangeRequest:
+def account_change_reject(*, actor, pk: int, note: str = "", operator: str = "") -> AccountChangeRequest:
     """A second manager (or the operator) says no. The requester may not reject their own either: they let it expire."""
     with transaction.atomic():
         change = _locked_pending(pk)
@@ -267,7 +273,7 @@ def account_change_reject(*, actor, pk: int, note: str = "") -> AccountChangeReq
         change.state, change.decided_by, change.decided_at = State.REJECTED, actor, timezone.now()
         change.decision_note = " ".join(note.split())[:300]
         change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        who = {"actor": actor} if actor is not None else {"actor": None, "actor_username": OPERATOR}
+        who = _who(actor, operator)
         audit_record(
             **who,
             action=AuditEvent.Action.ACCOUNT_CHANGE_REJECTED,

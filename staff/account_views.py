@@ -25,7 +25,7 @@ Kind = AccountChangeRequest.Kind
 ACCOUNTS_PAGE_SIZE = 50
 # Where the set-password link waits between the link and the form: the
 # token leaves the address bar (and the history) at once.
-PASSWORD_LINK_SESSION_KEY = "staff_password_link"
+PASSWORD_LINK_SESSION_KEY = "staff_password_link"  # noqa: S105  (a session key name)
 
 
 def _target_for(request: HttpRequest, pk: int):
