@@ -84,8 +84,23 @@ def account_devices(*, user) -> list:
     return list(devices_for_user(user, confirmed=None))
 
 
+_DEVICE_KINDS = {
+    "otp_totp.totpdevice": "Authenticator app",
+    "otp_static.staticdevice": "Recovery codes",
+}
+
+
 def device_kind(device) -> str:
-    return device._meta.verbose_name.capitalize()
+    """A person's word for the kind of device; any kind not named here (a passkey, say) by its model's name."""
+    label = device._meta.concrete_model._meta.label_lower
+    if "webauthn" in label:
+        return "Passkey"
+    return _DEVICE_KINDS.get(label, str(device._meta.verbose_name).capitalize())
+
+
+def device_label(device) -> str:
+    kind, name = device_kind(device), (device.name or "").strip()
+    return kind if not name or name.lower() == kind.lower() else f"{kind}: {name}"
 
 
 def role_groups() -> list[Group]:
@@ -141,7 +156,7 @@ def _payload_clean(*, kind: str, target, payload: dict) -> dict:
         unknown = [pid for pid in wanted if pid not in present]
         if unknown:
             raise AccountChangeRefused("One of those devices is not this account's any more. Reload the page.")
-        return {"devices": sorted(set(wanted)), "names": {pid: present[pid].name for pid in wanted}}
+        return {"devices": sorted(set(wanted)), "names": {pid: device_label(present[pid]) for pid in wanted}}
     if kind == Kind.REACTIVATE:
         if target.is_active:
             raise AccountChangeRefused("The account is active already.")

@@ -19,7 +19,7 @@ from staff.access import staff_view
 from staff.audit import audit_record
 from staff.forms import DecisionForm, DevicesRequestForm, ReasonOnlyForm, RolesRequestForm
 from staff.models import AccountChangeRequest, AuditEvent
-from staff.roles import ROLE_ORDER, role_names
+from staff.roles import MANAGER, ROLE_ORDER, role_names
 
 Kind = AccountChangeRequest.Kind
 ACCOUNTS_PAGE_SIZE = 50
@@ -38,18 +38,21 @@ def _target_for(request: HttpRequest, pk: int):
 
 def _device_choices(target) -> list[tuple[str, str]]:
     return [
-        (d.persistent_id, f"{changes.device_kind(d)}: {d.name}{'' if d.confirmed else ' (not confirmed)'}")
+        (d.persistent_id, f"{changes.device_label(d)}{'' if d.confirmed else ' (not confirmed)'}")
         for d in changes.account_devices(user=target)
     ]
 
 
-def _forms(target, data=None, kind: str = "") -> dict:
+def _forms(actor, target, data=None, kind: str = "") -> dict:
     """The four request forms; only the one posted is bound."""
     current = role_names(target)
+    # Only a superuser may make someone a manager: nobody else is offered it.
+    offered = [name for name in ROLE_ORDER if actor.is_superuser or name != MANAGER.group or name in current]
+    active_help = "Goes on the audit trail." if target.is_active else None
     return {
         "roles_form": RolesRequestForm(
             data if kind == Kind.ROLES else None,
-            role_names=list(ROLE_ORDER),
+            role_names=offered,
             initial={"groups": current, "is_staff": target.is_staff},
             prefix="roles",
         ),
@@ -57,7 +60,9 @@ def _forms(target, data=None, kind: str = "") -> dict:
             data if kind == Kind.REMOVE_DEVICES else None, devices=_device_choices(target), prefix="devices"
         ),
         "password_form": ReasonOnlyForm(data if kind == Kind.PASSWORD_RESET else None, prefix="password"),
-        "active_form": ReasonOnlyForm(data if kind in (Kind.REACTIVATE, "deactivate") else None, prefix="active"),
+        "active_form": ReasonOnlyForm(
+            data if kind in (Kind.REACTIVATE, "deactivate") else None, prefix="active", reason_help=active_help
+        ),
     }
 
 
@@ -88,7 +93,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target_for(request, pk)
     kind = request.POST.get("kind", "") if request.method == "POST" else ""
-    forms = _forms(target, request.POST if kind else None, kind)
+    forms = _forms(request.user, target, request.POST if kind else None, kind)
     status = 200
     if kind:
         response = _account_post(request, target, kind, forms)
@@ -99,8 +104,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target": target,
         "target_roles": role_names(target),
         "devices": [
-            {"name": d.name, "kind": changes.device_kind(d), "confirmed": d.confirmed}
-            for d in changes.account_devices(user=target)
+            {"label": changes.device_label(d), "confirmed": d.confirmed} for d in changes.account_devices(user=target)
         ],
         "link_hours": settings.STAFF_PASSWORD_LINK_HOURS,
         "refusal": changes.account_change_refusal(actor=request.user, target=target),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
@@ -51,7 +52,9 @@ User = get_user_model()
 admin.site.unregister(User)
 
 # Changed only through a request a second manager approves (staff.account_changes).
-TWO_PERSON_FIELDS = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
+# is_active stays editable, but only to deactivate: taking access away never waits.
+TWO_PERSON_FIELDS = ("groups", "user_permissions", "is_staff", "is_superuser")
+REACTIVATION_REFUSED = "Reactivating needs a second manager's approval: ask on the account page."
 
 
 def _protected_users(request):
@@ -65,8 +68,9 @@ def _protected_users(request):
 class StaffUserAdmin(UserAdmin):
     """Managers add people and change their names here; nothing that grants access.
 
-    Roles (groups), admin access, superuser status, permissions and
-    reactivation are read-only here for everyone, superusers included, and
+    Roles (groups), admin access, superuser status and permissions are
+    read-only here for everyone, superusers included; "active" can only be
+    switched off (reactivating is a request too); and
     the admin's set-password page leads to the account page instead: those
     change only with a second manager's approval (staff.account_changes).
     A non-superuser does not see superusers and cannot change other Managers.
@@ -106,6 +110,20 @@ class StaffUserAdmin(UserAdmin):
                 opts["description"] = note
             result.append((name, opts))
         return result
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or "is_active" not in form.base_fields:
+            return form
+
+        class DeactivateOnlyForm(form):
+            def clean_is_active(self):
+                # Runs before the form's values reach the instance: it still holds the stored state.
+                if self.cleaned_data.get("is_active") and not self.instance.is_active:
+                    raise forms.ValidationError(REACTIVATION_REFUSED)
+                return self.cleaned_data.get("is_active")
+
+        return DeactivateOnlyForm
 
     def user_change_password(self, request, id, form_url=""):
         # Never set here: a password reset is asked for, and approved by someone else.

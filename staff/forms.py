@@ -83,6 +83,11 @@ class DevicesRequestForm(forms.Form):
 class ReasonOnlyForm(forms.Form):
     reason = ReasonField()
 
+    def __init__(self, *args, reason_help: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_help:
+            self.fields["reason"].help_text = reason_help
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])

@@ -68,6 +68,9 @@ def test_a_manager_cannot_reactivate_an_account_in_the_admin(manager_client, ana
     analyst.is_active = False
     analyst.save()
     groups = [Group.objects.get(name="Analyst")]
-    manager_client.post(f"/admin/auth/user/{analyst.pk}/change/", change_data(analyst, groups, is_active="on"))
+    response = manager_client.post(
+        f"/admin/auth/user/{analyst.pk}/change/", change_data(analyst, groups, is_active="on")
+    )
     analyst.refresh_from_db()
     assert not analyst.is_active
+    assert "second manager" in response.content.decode()
