@@ -210,7 +210,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect(_with_next("staff:login", request))
     if _has_authenticator(user):
-        # Replacing an authenticator needs a manager to remove the old one first:
+        # Replacing an authenticator needs two managers to remove the old one first:
         # otherwise a stolen password alone could enrol the thief's phone.
         verified = not pending and user.is_verified()
         return redirect(_next_url(request) if verified else _with_next("staff:verify", request))
