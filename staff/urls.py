@@ -18,6 +18,6 @@ urlpatterns = [
     path("accounts/<int:pk>/", account_views.account_detail, name="account"),
     path("approvals/", account_views.approvals, name="approvals"),
     path("approvals/<int:pk>/", account_views.approval_decide, name="approval_decide"),
-    path("password/link/<str:token>/", account_views.password_link, name="password_link"),
+    path("password/link/", account_views.password_link, name="password_link"),
     path("password/set/", account_views.password_set, name="password_set"),
 ]

@@ -13,9 +13,9 @@ import getpass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 
 from staff import account_changes as changes
+from staff.account_views import password_link_url
 from staff.models import AccountChangeRequest
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             f"Approved and applied request {change.pk}: {change.get_kind_display().lower()} for {change.target}."
         )
         if decision.password_link_token:
-            path = reverse("staff:password_link", args=[decision.password_link_token])
+            path = password_link_url(decision.password_link_token)
             hours = settings.STAFF_PASSWORD_LINK_HOURS
             self.stdout.write(f"Give this single-use link (valid {hours} h) to the person yourself:")
             self.stdout.write(f"  {options['base_url'].rstrip('/')}{path}")
