@@ -155,3 +155,17 @@ def test_a_requester_who_lost_the_manager_role_meanwhile_cannot_have_it_approved
     manager = type(manager).objects.get(pk=manager.pk)  # fresh permission cache
     with pytest.raises(AccountChangeRefused, match="no longer"):
         account_change_approve(actor=manager2, pk=change.pk)
+
+
+def test_removing_devices_signs_the_person_out_everywhere(manager, manager2, analyst_client, analyst):
+    assert analyst_client.get("/staff/").status_code == 200
+    change = account_change_request(
+        actor=manager,
+        target=analyst,
+        kind=Kind.REMOVE_DEVICES,
+        reason="Phone stolen",
+        payload={"devices": [analyst.totp_device.persistent_id]},
+    )
+    account_change_approve(actor=manager2, pk=change.pk)
+    # Signed out, not merely unverified (which would lead to enrolling a new device in that session).
+    assert analyst_client.get("/staff/")["Location"].startswith("/staff/login/")
