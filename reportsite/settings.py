@@ -246,16 +246,31 @@ STAFF_MAX_SESSION = timedelta(hours=env_int("STAFF_MAX_SESSION_HOURS", 12, minim
 SESSION_COOKIE_AGE = int(STAFF_MAX_SESSION.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "reportsite")
-# django-axes: lock the account and the client after repeated failures.
+# django-axes: pause a name at one address after repeated failures, and an
+# account everywhere after many more from many addresses (staff.lockout).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
-# Each listed separately: five failures on one account, or from one address, lock.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The pair, not each alone: made-up names from an office address must not
+# lock the real people there, nor a few addresses a named account everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
+# The slower brake per account: this many failures from all addresses within
+# LOGIN_ACCOUNT_BRAKE_MINUTES (each address counting LOGIN_FAILURE_LIMIT at
+# most) pause the account everywhere; 0 turns it off.
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimum=0)
+LOGIN_ACCOUNT_BRAKE_MINUTES = env_int("LOGIN_ACCOUNT_BRAKE_MINUTES", 15, minimum=1)
+# Attempts refused while paused check no password: they do not prolong a pause.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Two-person rule for staff accounts (staff.account_changes): a request waits
+# this long for a second manager; an approved password reset's link works this long.
+STAFF_CHANGE_REQUEST_HOURS = env_int("STAFF_CHANGE_REQUEST_HOURS", 72, minimum=1)
+STAFF_PASSWORD_LINK_HOURS = env_int("STAFF_PASSWORD_LINK_HOURS", 24, minimum=1)
 # Wrong second-factor codes count as failures too (staff.views). Failures are
 # forgiven when the second factor passes, not at the password: a stolen
 # password must not reset the count between guesses at the code.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "staff.access.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]

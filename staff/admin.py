@@ -2,15 +2,18 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,14 +51,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 User = get_user_model()
 admin.site.unregister(User)
 
+# Changed only through a request a second manager approves (staff.account_changes).
+# is_active stays editable, but only to deactivate: taking access away never waits.
+TWO_PERSON_FIELDS = ("groups", "user_permissions", "is_staff", "is_superuser")
+REACTIVATION_REFUSED = "Reactivating needs a second manager's approval: ask on the account page."
+
 
 def _protected_users(request):
-    """Accounts a non-superuser may not change, nor reset the authenticator of.
-
-    Superusers, and every other Manager: otherwise a manager could reset a
-    password and an authenticator and sign in as them. A superuser may change
-    anyone.
-    """
+    """Accounts a non-superuser may not change even the name of: superusers and every other Manager."""
     if request.user.is_superuser:
         return User.objects.none()
     return User.objects.filter(Q(is_superuser=True) | Q(groups__name=MANAGER.group)).exclude(pk=request.user.pk)
@@ -63,12 +66,14 @@ def _protected_users(request):
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    """Managers add people, set Analyst/Senior analyst roles and deactivate accounts.
+    """Managers add people and change their names here; nothing that grants access.
 
-    For anyone but a superuser: superusers are not listed at all; other
-    Managers can be looked at but not changed (nor their password set); the
-    Manager role cannot be granted; and one's own account's groups and
-    permissions are read-only, so nobody raises their own role.
+    Roles (groups), admin access, superuser status and permissions are
+    read-only here for everyone, superusers included; "active" can only be
+    switched off (reactivating is a request too); and
+    the admin's set-password page leads to the account page instead: those
+    change only with a second manager's approval (staff.account_changes).
+    A non-superuser does not see superusers and cannot change other Managers.
     """
 
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
@@ -81,27 +86,48 @@ class StaffUserAdmin(UserAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
-        # Also guards the admin's set-password page, which asks this.
         return obj is None or not _protected_users(request).filter(pk=obj.pk).exists()
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser and obj is not None and obj.pk == request.user.pk:
-            fields += ["groups", "user_permissions", "is_staff", "is_superuser"]
-        return fields
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            # Only a superuser makes someone a Manager.
-            kwargs["queryset"] = Group.objects.exclude(name=MANAGER.group)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return fields + list(TWO_PERSON_FIELDS) if obj is not None else fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser or obj is None:
+        if obj is None:
             return fieldsets
-        hidden = {"is_superuser", "user_permissions"}
-        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+        hidden = set() if request.user.is_superuser else {"is_superuser", "user_permissions"}
+        account = reverse("staff:account", args=[obj.pk])
+        note = format_html(
+            "Roles, admin access, the password, second-factor devices and reactivation change only "
+            'with a second manager\'s approval: <a href="{}">ask on the account page</a>.',
+            account,
+        )
+        result = []
+        for name, opts in fieldsets:
+            opts = {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}
+            if "is_active" in opts["fields"]:
+                opts["description"] = note
+            result.append((name, opts))
+        return result
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or "is_active" not in form.base_fields:
+            return form
+
+        class DeactivateOnlyForm(form):
+            def clean_is_active(self):
+                # Runs before the form's values reach the instance: it still holds the stored state.
+                if self.cleaned_data.get("is_active") and not self.instance.is_active:
+                    raise forms.ValidationError(REACTIVATION_REFUSED)
+                return self.cleaned_data.get("is_active")
+
+        return DeactivateOnlyForm
+
+    def user_change_password(self, request, id, form_url=""):
+        # Never set here: a password reset is asked for, and approved by someone else.
+        return redirect("staff:account", pk=id)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deactivate instead: the trail and the assessments keep pointing at the account.
@@ -113,11 +139,11 @@ admin.site.unregister(TOTPDevice)
 
 @admin.register(TOTPDevice)
 class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
-    """Managers see authenticators only to delete one (a lost phone; the person enrols again).
+    """Authenticators can be looked at here, never added, changed, removed or shown.
 
-    OTP_ADMIN_HIDE_SENSITIVE_DATA hides the key and QR code; the key and QR
-    pages are refused to everyone but a superuser whatever that setting says,
-    and a non-superuser does not see the devices of superusers or other Managers.
+    Removing one is a request a second manager approves (staff.account_changes);
+    staff.admin_site makes every device admin read-only, whatever its kind.
+    The key and QR code pages are refused to everyone.
     """
 
     def get_queryset(self, request):
@@ -127,14 +153,10 @@ class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
         return queryset.exclude(user__in=_protected_users(request))
 
     def config_view(self, request, pk):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().config_view(request, pk)
+        raise PermissionDenied
 
     def qrcode_view(self, request, pk):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().qrcode_view(request, pk)
+        raise PermissionDenied
 
 
 _PEOPLE = {"auth.user", "auth.group", "otp_totp.totpdevice", "otp_static.staticdevice"}

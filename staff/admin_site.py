@@ -15,9 +15,36 @@ from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
 
+def _refuse(*args, **kwargs) -> bool:
+    return False
+
+
+def admin_lock_two_person_models(site) -> None:
+    """Second-factor devices (every kind, passkeys included) and role groups are read-only in the admin.
+
+    Adding a device to someone's account, or removing theirs, is how one
+    person would take the account over; a role group's permissions are code
+    (staff.roles). Done for every registered Device model, so a device admin a
+    package registers later (django-otp-webauthn's) is covered too.
+    """
+    from django.contrib.auth.models import Group
+    from django_otp.models import Device
+
+    for model, model_admin in site._registry.items():
+        if issubclass(model, Device) or model is Group:
+            model_admin.has_add_permission = _refuse
+            model_admin.has_change_permission = _refuse
+            model_admin.has_delete_permission = _refuse
+
+
 class StaffAdminSite(OTPAdminSite):
     site_header = "reportsite administration"
     site_title = "reportsite admin"
+
+    def get_urls(self):
+        # Called once every app has registered its admins.
+        admin_lock_two_person_models(self)
+        return super().get_urls()
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         target = request.GET.get("next") or reverse("admin:index")

@@ -50,3 +50,45 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Why")
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("help_text", "For the manager who approves: who asked, and how you checked it was them.")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+
+class RolesRequestForm(forms.Form):
+    groups = forms.MultipleChoiceField(label="Roles", required=False, widget=forms.CheckboxSelectMultiple, choices=())
+    is_staff = forms.BooleanField(label="May open the admin", required=False)
+    reason = ReasonField()
+
+    def __init__(self, *args, role_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = [(name, name) for name in role_names]
+
+
+class DevicesRequestForm(forms.Form):
+    devices = forms.MultipleChoiceField(label="Devices to remove", widget=forms.CheckboxSelectMultiple, choices=())
+    reason = ReasonField()
+
+    def __init__(self, *args, devices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["devices"].choices = devices
+
+
+class ReasonOnlyForm(forms.Form):
+    reason = ReasonField()
+
+    def __init__(self, *args, reason_help: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_help:
+            self.fields["reason"].help_text = reason_help
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)

@@ -61,6 +61,13 @@ class AuditEvent(models.Model):
         MEMBER_CHANGED = "member_changed", "Changed a member"
         API_KEY_CREATED = "api_key_created", "Created an API key"
         API_KEY_REVOKED = "api_key_revoked", "Revoked an API key"
+        # The two-person rule for staff accounts (staff.account_changes).
+        ACCOUNT_CHANGE_REQUESTED = "account_change_requested", "Requested an account change"
+        ACCOUNT_CHANGE_APPROVED = "account_change_approved", "Approved an account change"
+        ACCOUNT_CHANGE_REJECTED = "account_change_rejected", "Rejected an account change"
+        ACCOUNT_CHANGE_APPLIED = "account_change_applied", "Applied an account change"
+        ACCOUNT_CHANGE_EXPIRED = "account_change_expired", "An account change request expired"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Deactivated an account"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -131,3 +138,70 @@ class RecoveryCodeDevice(StaticDevice):
         self.set_last_used_timestamp(commit=False)
         self.save()
         return True
+
+
+class AccountChangeRequest(models.Model):
+    """A change to a staff account that waits for a second manager (staff.account_changes).
+
+    Roles, the password, second-factor devices and reactivation: one manager
+    asks, a different one approves (or rejects) before it expires, and it is
+    applied in the approving transaction. The requester and the account's owner
+    can never approve it; the database refuses such a row as well.
+    """
+
+    class Kind(models.TextChoices):
+        ROLES = "roles", "Change roles"
+        PASSWORD_RESET = "password_reset", "Reset the password"
+        REMOVE_DEVICES = "remove_devices", "Remove second-factor devices"
+        REACTIVATE = "reactivate", "Reactivate the account"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPLIED = "applied", "Approved and applied"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    # PROTECT: accounts are deactivated, never deleted, and the request keeps pointing at them.
+    target = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="change_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    # What to change, by kind: roles {"groups": [...], "is_staff": bool};
+    # remove_devices {"devices": [persistent ids]}. Never a password.
+    payload = models.JSONField(default=dict, blank=True)
+    # Null when decided by the operator on the command line, or when expired.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        default_permissions = ()
+        permissions = [
+            ("request_account_change", "Can request changes to staff accounts"),
+            ("approve_account_change", "Can approve changes to staff accounts requested by others"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "kind"],
+                condition=models.Q(state="pending"),
+                name="staff_one_pending_change_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="staff_change_not_decided_by_requester",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("target")),
+                name="staff_change_not_decided_by_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="staff_change_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.target_id} ({self.state})"

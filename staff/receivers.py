@@ -55,13 +55,24 @@ def _audit_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_locked_out, dispatch_uid="staff.audit_lockout")
 def _audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    from staff.lockout import ACCOUNT_BRAKE
+
     failures = getattr(request, "axes_failures_since_start", None)
+    if getattr(request, ACCOUNT_BRAKE, False):
+        # The slower per-account brake (staff.lockout), not the name-and-address pair.
+        summary = "Account paused: too many failures from several addresses"
+        if not failures:
+            summary = "Attempt while the account is paused"
+        details = {"lock": "account", **({"failures": failures} if failures else {})}
+    else:
+        summary = "Locked out after repeated failures" if failures else "Attempt while locked out"
+        details = {"lock": "name_and_address", **({"failures": failures} if failures else {})}
     audit_record(
         actor=None,
         actor_username=str(username or ""),
         action=AuditEvent.Action.LOCKOUT,
-        summary="Locked out after repeated failures" if failures else "Attempt while locked out",
-        details={"failures": failures} if failures else {},
+        summary=summary,
+        details=details,
     )
 
 

@@ -36,20 +36,19 @@ MANAGER = Role(
         "staff.view_dashboard",
         "staff.view_audit",
         "staff.manage_configuration",
-        # Users are added, changed and deactivated in the admin, never deleted:
+        # Users are added and their names changed in the admin, never deleted:
         # the audit trail keeps pointing at them. Group permissions are code.
-        # staff.admin narrows change_user: no superusers, no other Managers,
-        # not one's own groups, and the Manager role only from a superuser.
+        # Roles, passwords, second-factor devices and reactivation change only
+        # through a request another manager approves (staff.account_changes);
+        # the admin shows them read-only to everyone (staff.admin).
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
-        # Resetting a lost authenticator: delete the device, the person enrols again.
-        # View is needed to find the device; it shows no key or QR code
-        # (OTP_ADMIN_HIDE_SENSITIVE_DATA, and staff.admin refuses those pages
-        # and the devices of superusers and other Managers to non-superusers).
+        "staff.request_account_change",
+        "staff.approve_account_change",
+        # To find a device; no key or QR code is ever shown (staff.admin).
         "otp_totp.view_totpdevice",
-        "otp_totp.delete_totpdevice",
         # Takedown: who notices go to, what they say, and contacts found over RDAP.
         "takedown.view_takedowns",
         "takedown.approve_contact",

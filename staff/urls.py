@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import account_views, views
 
 app_name = "staff"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("recovery-codes/", views.recovery_codes_new, name="recovery_codes"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("accounts/", account_views.account_list, name="accounts"),
+    path("accounts/<int:pk>/", account_views.account_detail, name="account"),
+    path("approvals/", account_views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", account_views.approval_decide, name="approval_decide"),
+    path("password/link/", account_views.password_link, name="password_link"),
+    path("password/set/", account_views.password_set, name="password_set"),
 ]

@@ -8,8 +8,10 @@ session limits). Someone with no authenticator yet enrols one instead of
 verifying; a wrong code while enrolling counts like a wrong verification code.
 
 Lockout: every wrong password AND every wrong second-factor code counts as a
-failure for django-axes (per username and per client address), so five in a
-row, of either kind, lock the account for AXES_COOLOFF_TIME. Failures are
+failure for django-axes (per username and client address together), so five
+in a row, of either kind, pause that name at that address for
+AXES_COOLOFF_TIME; many more from many addresses pause the account everywhere
+for a shorter time (staff.lockout). Failures are
 forgiven only when the second factor passes, never at the password step, so
 a stolen password cannot be used to reset the count. Independently, each
 device refuses to check codes for a doubling delay after every wrong one.
@@ -107,7 +109,9 @@ def _has_authenticator(user) -> bool:
 
 
 def _locked_out(request: HttpRequest, username: str = "") -> HttpResponse:
-    context = {"username": username, "cooloff_timedelta": settings.AXES_COOLOFF_TIME}
+    from staff.lockout import lockout_pause
+
+    context = {"username": username, "cooloff_timedelta": lockout_pause(request)}
     return render(request, "staff/locked_out.html", context, status=429)
 
 
@@ -205,7 +209,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect(_with_next("staff:login", request))
     if _has_authenticator(user):
-        # Replacing an authenticator needs a manager to remove the old one first:
+        # Replacing an authenticator needs two managers to remove the old one first:
         # otherwise a stolen password alone could enrol the thief's phone.
         verified = not pending and user.is_verified()
         return redirect(_next_url(request) if verified else _with_next("staff:verify", request))

@@ -4,7 +4,7 @@ Expose them to the whole suite with one line in the root conftest.py:
 
     pytest_plugins = ["testsupport.fixtures"]
 
-`analyst`, `senior`, `senior2`, `manager`, `outsider` are User objects (the
+`analyst`, `senior`, `senior2`, `manager`, `manager2`, `outsider` are User objects (the
 outsider has an account and a second factor but no role). Each has a
 `<name>_client` twin: a test client (testsupport.personas.FormClient: posts are
 urlencoded, as the site refuses multipart) signed in as that person past the
@@ -39,6 +39,12 @@ def manager(db):
 
 
 @pytest.fixture
+def manager2(db):
+    """A second manager: the two-person rule needs one (staff.account_changes)."""
+    return make_staff("manager", "manager2", is_staff=True)
+
+
+@pytest.fixture
 def outsider(db):
     return make_staff("outsider", "outsider")
 
@@ -61,6 +67,11 @@ def senior2_client(senior2):
 @pytest.fixture
 def manager_client(manager):
     return login_verified(FormClient(), manager)
+
+
+@pytest.fixture
+def manager2_client(manager2):
+    return login_verified(FormClient(), manager2)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@
     client.get("/triage/")
 
 Roles: "analyst", "senior", "manager", or "outsider" (no group at all).
-The pytest fixtures built on these live in staff/fixtures.py.
+The pytest fixtures built on these live in testsupport/fixtures.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ import pytest
 from testsupport.personas import FormClient
 
 # The personas (analyst, senior, senior2, manager, outsider and their *_client
-# twins) come from staff.fixtures, loaded suite-wide by the root conftest.
+# twins) come from testsupport.fixtures, loaded suite-wide by the root conftest.
 
 
 @pytest.fixture

@@ -65,7 +65,14 @@ def test_no_permission_to_change_or_delete_the_trail_exists():
     from django.contrib.auth.models import Permission
 
     codenames = set(Permission.objects.filter(content_type__app_label="staff").values_list("codename", flat=True))
-    assert codenames == {"view_dashboard", "view_audit", "manage_configuration"}
+    # The other two are the two-person rule's, on AccountChangeRequest.
+    assert codenames == {
+        "view_dashboard",
+        "view_audit",
+        "manage_configuration",
+        "request_account_change",
+        "approve_account_change",
+    }
 
 
 def test_an_unknown_action_is_refused_before_it_reaches_the_trail(analyst):

@@ -1,7 +1,7 @@
 """A transactional test that writes to the trail must still be able to clean up.
 
 pytest-django empties the tables after such a test (DELETE on SQLite, which
-the trigger refuses; TRUNCATE on PostgreSQL); staff.fixtures takes care of it.
+the trigger refuses; TRUNCATE on PostgreSQL); testsupport.fixtures takes care of it.
 """
 
 import pytest
