@@ -57,6 +57,10 @@ class Scope(models.TextChoices):
     URLLIST_READ = "urllist:read", "Read the URL list"
     REPORTS_WRITE = "reports:write", "Send reports"
     REPORTS_READ = "reports:read", "Read the status of its own reports"
+    # The blocklist feeds (feeds app), one scope each: a resolver's key need not read STIX.
+    FEED_RPZ = "feeds:rpz", "Read the DNS RPZ zone of dedicated domains"
+    FEED_TAXII = "feeds:taxii", "Read the TAXII 2.1 collection"
+    FEED_MISP = "feeds:misp", "Read the MISP feed"
 
 
 class ApiKey(models.Model):

@@ -54,9 +54,7 @@ def changes_sequence(*, batch: int = BATCH) -> int:
             pending = list(ListChange.objects.filter(position__isnull=True).order_by("id")[:batch])
             if not pending:
                 break
-            counter.last, counter.last_added_at = _apply(
-                pending, first=counter.last + 1, after=counter.last_added_at
-            )
+            counter.last, counter.last_added_at = _apply(pending, first=counter.last + 1, after=counter.last_added_at)
             counter.save(update_fields=["last", "last_added_at"])
         done += len(pending)
     return done

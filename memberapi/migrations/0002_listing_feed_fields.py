@@ -19,7 +19,9 @@ def added_dates_fill(apps, schema_editor):
     ListPosition = apps.get_model("memberapi", "ListPosition")
     # Every position that made or closed a listing, in order, with its time.
     events = []
-    for pk, position, at in Listing.objects.values_list("pk", "listed_position", "listed_at").iterator(chunk_size=BATCH):
+    for pk, position, at in Listing.objects.values_list("pk", "listed_position", "listed_at").iterator(
+        chunk_size=BATCH
+    ):
         events.append((position, pk, "listed_added_at", at))
     closed = Listing.objects.filter(removed_position__isnull=False)
     for pk, position, at in closed.values_list("pk", "removed_position", "removed_at").iterator(chunk_size=BATCH):

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('triage', '0003_assessment_created_index'),
+        ("triage", "0003_assessment_created_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='dedicated_domain',
+            model_name="assessment",
+            name="dedicated_domain",
             field=models.BooleanField(db_default=False, default=False),
         ),
     ]

@@ -75,7 +75,8 @@ def view_summary(view: View | Assessment) -> str:
     label = Outcome(view.outcome).label
     if is_criminal(view.outcome):
         commercial = "commercial" if view.commercial else "not commercial"
-        summary = f"{label}, age {view.age_group}, {Sex(view.sex).label}, {SiteType(view.site_type).label}, {commercial}"
+        site = SiteType(view.site_type).label
+        summary = f"{label}, age {view.age_group}, {Sex(view.sex).label}, {site}, {commercial}"
         return summary + (", whole domain dedicated to abuse" if view.dedicated_domain else "")
     if view.outcome == Outcome.DUPLICATE and view.duplicate_of is not None:
         return f"{label} of record {view.duplicate_of.pk}"

@@ -1,0 +1,86 @@
+"""The MISP feed: manifest.json, hashes.csv and one event file per UTC day of listing.
+
+Follows the layout MISP's own feed generator writes (PyMISP's
+MISPEvent.to_feed and .manifest): an event per day holds a `url`
+attribute per stay listed that day; a stay that ended is kept with
+`"deleted": true` and a newer timestamp, so a MISP instance that pulls the
+feed again removes it. hashes.csv lists the MD5 of each URL on the list now,
+with its event, for MISP's feed cache and correlation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+from django.conf import settings
+
+from feeds.identifiers import event_uuid, listing_uuid, organisation_uuid
+from feeds.selectors import Day, Stay
+from feeds.stix import CATEGORY_NAMES
+
+TAGS = [{"name": "tlp:amber", "colour": "#FFC000"}]
+
+
+def _epoch(at: datetime) -> str:
+    return str(int(at.timestamp()))
+
+
+def _organisation() -> dict:
+    name = settings.HOTLINE_NAME
+    return {"name": name, "uuid": organisation_uuid(name)}
+
+
+def _info(day: date) -> str:
+    return f"{settings.HOTLINE_NAME} URL list: addresses listed on {day.isoformat()}"
+
+
+def _event_head(day: date, changed: datetime) -> dict:
+    return {
+        "info": _info(day),
+        "date": day.isoformat(),
+        "analysis": "2",  # completed
+        "threat_level_id": "1",  # high
+        "timestamp": _epoch(changed),
+        "Orgc": _organisation(),
+        "Tag": TAGS,
+    }
+
+
+def manifest(days: list[Day]) -> dict:
+    return {event_uuid(d.day): _event_head(d.day, d.changed) for d in days}
+
+
+def event(day: date, stays: list[Stay]) -> dict:
+    changed = max((s.removed_added_at or s.listed_added_at) for s in stays)
+    attributes = [
+        {
+            "uuid": listing_uuid(stay.listing_id),
+            "type": "url",
+            "category": "Network activity",
+            "value": stay.url,
+            "to_ids": stay.removed_added_at is None,
+            "deleted": stay.removed_added_at is not None,
+            "disable_correlation": False,
+            "comment": CATEGORY_NAMES.get(stay.category, "Confirmed criminal"),
+            "timestamp": _epoch(stay.removed_added_at or stay.listed_added_at),
+        }
+        for stay in stays
+    ]
+    head = _event_head(day, changed)
+    return {
+        "Event": {
+            "uuid": event_uuid(day),
+            "published": True,
+            "publish_timestamp": head["timestamp"],
+            **head,
+            "Attribute": attributes,
+        }
+    }
+
+
+def hashes(rows: Iterator[tuple[str, datetime]]) -> Iterator[str]:
+    for url, added in rows:
+        digest = hashlib.md5(url.encode("utf-8"), usedforsecurity=False).hexdigest()
+        yield f"{digest},{event_uuid(added.astimezone(UTC).date())}\n"
