@@ -10,6 +10,7 @@ A MISP event holds one UTC day's listings and its UUID carries the day
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from datetime import UTC, date, datetime
@@ -22,7 +23,9 @@ _EVENT = re.compile(re.escape(_EVENT_PREFIX) + r"([0-9]{8})")
 
 
 def listing_uuid(listing_id: int) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"listing:{listing_id}"))
+    """Derived from the row, in the form of a version 4 UUID: STIX 2.1 wants v4 for indicators."""
+    digest = hashlib.sha256(NAMESPACE.bytes + f"listing:{listing_id}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
 def organisation_uuid(name: str) -> str:
