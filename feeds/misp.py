@@ -20,11 +20,12 @@ from feeds.identifiers import event_uuid, listing_uuid, organisation_uuid
 from feeds.selectors import Day, Stay
 from feeds.stix import CATEGORY_NAMES
 
-TAGS = [{"name": "tlp:amber", "colour": "#FFC000"}]
+# As PyMISP's feed export writes a tag (MISPTag._to_feed).
+TAGS = [{"name": "tlp:amber", "colour": "#FFC000", "local": False, "relationship_type": ""}]
 
 
-def _epoch(at: datetime) -> str:
-    return str(int(at.timestamp()))
+def _epoch(at: datetime) -> int:
+    return int(at.timestamp())
 
 
 def _organisation() -> dict:
@@ -40,8 +41,8 @@ def _event_head(day: date, changed: datetime) -> dict:
     return {
         "info": _info(day),
         "date": day.isoformat(),
-        "analysis": "2",  # completed
-        "threat_level_id": "1",  # high
+        "analysis": 2,  # completed
+        "threat_level_id": 1,  # high
         "timestamp": _epoch(changed),
         "Orgc": _organisation(),
         "Tag": TAGS,
