@@ -47,6 +47,9 @@ class AnyRenderer(BaseRenderer):
 
 class FeedView(MemberApiView):
     renderer_classes = [AnyRenderer]
+    # Left out of the OpenAPI schema: these are files in other standards' formats,
+    # documented in docs/feeds.md and on /api/v1/docs/.
+    schema = None
 
 
 # --- RPZ ---------------------------------------------------------------------
@@ -131,6 +134,7 @@ class TaxiiRenderer(JSONRenderer):
 
 class TaxiiView(MemberApiView):
     renderer_classes = [TaxiiRenderer]
+    schema = None  # TAXII 2.1 is its own specification (see FeedView)
     required_scopes = {"GET": Scope.FEED_TAXII}
 
     def finalize_response(self, request, response, *args, **kwargs):
