@@ -82,6 +82,9 @@ def event(day: date, stays: list[Stay]) -> dict:
 
 
 def hashes(rows: Iterator[tuple[str, datetime]]) -> Iterator[str]:
+    events: dict[date, str] = {}  # a day's UUID, made once: about a thousand rows share it
     for url, added in rows:
         digest = hashlib.md5(url.encode("utf-8"), usedforsecurity=False).hexdigest()
-        yield f"{digest},{event_uuid(added.astimezone(UTC).date())}\n"
+        day = added.astimezone(UTC).date()
+        event = events.get(day) or events.setdefault(day, event_uuid(day))
+        yield f"{digest},{event}\n"
