@@ -37,24 +37,41 @@ def _info(day: date) -> str:
     return f"{settings.HOTLINE_NAME} URL list: addresses listed on {day.isoformat()}"
 
 
-def _event_head(day: date, changed: datetime) -> dict:
+def _event_head(day: date, changed: int) -> dict:
     return {
         "info": _info(day),
         "date": day.isoformat(),
         "analysis": 2,  # completed
         "threat_level_id": 1,  # high
-        "timestamp": _epoch(changed),
+        "timestamp": changed,
         "Orgc": _organisation(),
         "Tag": TAGS,
     }
 
 
+def _day_epoch(day: Day) -> int:
+    """The event's timestamp from the day's aggregates: the largest _attribute_epoch of its stays."""
+    found = _epoch(day.listed_last)
+    if day.removed_last is not None:
+        found = max(found, _epoch(day.removed_last), _epoch(day.removed_listed_last) + 1)
+    return found
+
+
 def manifest(days: list[Day]) -> dict:
-    return {event_uuid(d.day): _event_head(d.day, d.changed) for d in days}
+    return {event_uuid(d.day): _event_head(d.day, _day_epoch(d)) for d in days}
+
+
+def _attribute_epoch(stay: Stay) -> int:
+    """MISP timestamps are whole seconds and MISP updates an attribute only for a newer one:
+    a removal in the same second as its listing is stamped a second later."""
+    listed = _epoch(stay.listed_added_at)
+    if stay.removed_added_at is None:
+        return listed
+    return max(_epoch(stay.removed_added_at), listed + 1)
 
 
 def event(day: date, stays: list[Stay]) -> dict:
-    changed = max((s.removed_added_at or s.listed_added_at) for s in stays)
+    changed = max(_attribute_epoch(s) for s in stays)
     attributes = [
         {
             "uuid": listing_uuid(stay.listing_id),
@@ -65,7 +82,7 @@ def event(day: date, stays: list[Stay]) -> dict:
             "deleted": stay.removed_added_at is not None,
             "disable_correlation": False,
             "comment": CATEGORY_NAMES.get(stay.category, "Confirmed criminal"),
-            "timestamp": _epoch(stay.removed_added_at or stay.listed_added_at),
+            "timestamp": _attribute_epoch(stay),
         }
         for stay in stays
     ]

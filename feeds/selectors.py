@@ -112,7 +112,9 @@ def versions_after(*, after: datetime | None, limit: int, which: str = "last") -
 @dataclass(frozen=True)
 class Day:
     day: date
-    changed: datetime  # the last listing or removal among the day's stays
+    listed_last: datetime  # the day's last listing
+    removed_last: datetime | None  # the last removal among the day's stays
+    removed_listed_last: datetime | None  # the last listing among the day's removed stays
     count: int
 
 
@@ -130,11 +132,12 @@ def misp_days_at(position: int) -> list[Day]:
         .annotate(
             listed=Max("listed_added_at"),
             removed=Max("removed_added_at", filter=Q(removed_position__lte=position)),
+            removed_listed=Max("listed_added_at", filter=Q(removed_position__lte=position)),
             count=Count("pk"),
         )
         .order_by("day")
     )
-    return [Day(row["day"], max(row["listed"], row["removed"] or row["listed"]), row["count"]) for row in rows]
+    return [Day(r["day"], r["listed"], r["removed"], r["removed_listed"], r["count"]) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,16 @@ def test_unknown_events_are_404():
 def test_the_misp_feed_needs_its_scope():
     assert feed_client(["feeds:rpz"]).get(MANIFEST).status_code == 403
     assert feed_client(["feeds:rpz"]).get(HASHES).status_code == 403
+
+
+def test_a_removal_in_the_same_second_as_its_listing_still_has_a_newer_timestamp(analyst, senior):
+    with time_machine.travel(timezone.now().replace(microsecond=100), tick=False):
+        record = listed("http://quick.example/a", analyst, senior)
+        client = feed_client()
+        listed_event = json.loads(body(client.get(MANIFEST)))
+        unlisted(record, analyst)
+        [(uuid, after)] = json.loads(body(client.get(MANIFEST))).items()
+    event = json.loads(body(client.get(reverse("feeds:misp-event", args=[uuid]))))["Event"]
+    [attribute] = event["Attribute"]
+    assert attribute["deleted"] is True
+    assert attribute["timestamp"] == event["timestamp"] == after["timestamp"] > listed_event[uuid]["timestamp"]
