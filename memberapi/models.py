@@ -30,6 +30,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reports.models import Report, UrlRecord
@@ -56,6 +57,10 @@ class Scope(models.TextChoices):
     URLLIST_READ = "urllist:read", "Read the URL list"
     REPORTS_WRITE = "reports:write", "Send reports"
     REPORTS_READ = "reports:read", "Read the status of its own reports"
+    # The blocklist feeds (feeds app), one scope each: a resolver's key need not read STIX.
+    FEED_RPZ = "feeds:rpz", "Read the DNS RPZ zone of dedicated domains"
+    FEED_TAXII = "feeds:taxii", "Read the TAXII 2.1 collection"
+    FEED_MISP = "feeds:misp", "Read the MISP feed"
 
 
 class ApiKey(models.Model):
@@ -156,6 +161,8 @@ class ListPosition(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last = models.BigIntegerField(default=0)
+    # The feeds' "date added" of the last position (see Listing.listed_added_at).
+    last_added_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         default_permissions = ()
@@ -178,9 +185,30 @@ class Listing(models.Model):
     listed_position = models.BigIntegerField(unique=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_position = models.BigIntegerField(null=True, blank=True, unique=True)
+    # The record's registrable domain when its confirmed assessment marked the
+    # whole domain dedicated to abuse (feeds.rpz blocks it whole); empty for
+    # the usual page-level entry.
+    domain = models.CharField(max_length=255, blank=True, default="", db_default="")
+    # When the sequencing pass gave the listing and the removal their
+    # positions: strictly increasing with the position (a microsecond apart at
+    # least), so a TAXII client's `added_after` never skips nor repeats a
+    # change. `listed_at`/`removed_at` are when takedown decided, which is not
+    # in commit order. Empty only on rows sequenced before these existed and
+    # not yet backfilled (migration 0002 fills them).
+    listed_added_at = models.DateTimeField(null=True, blank=True)
+    removed_added_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         default_permissions = ()
+        indexes = [
+            # The feeds: the RPZ zone's few dedicated domains, and TAXII/MISP reading by date added.
+            models.Index(fields=["domain"], name="listing_dedicated_domain", condition=~Q(domain="")),
+            models.Index(fields=["listed_added_at"], name="listing_listed_added"),
+            models.Index(
+                fields=["removed_added_at"], name="listing_removed_added", condition=Q(removed_added_at__isnull=False)
+            ),
+            models.Index(Coalesce("removed_added_at", "listed_added_at"), name="listing_latest_added"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["record"], condition=Q(removed_position__isnull=True), name="one_open_listing_per_record"

@@ -7,6 +7,8 @@ takes no lock: it reads the pending-changes index and returns.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -23,6 +25,8 @@ CATEGORIES = {
     "criminal_non_photographic": "non_photographic",
 }
 UNKNOWN_CATEGORY = "unknown"  # listed without a confirmed assessment: only after a manual repair
+# Consecutive positions' "date added" are at least this far apart (see Listing.listed_added_at).
+STEP = timedelta(microseconds=1)
 
 
 def list_position() -> int:
@@ -50,56 +54,69 @@ def changes_sequence(*, batch: int = BATCH) -> int:
             pending = list(ListChange.objects.filter(position__isnull=True).order_by("id")[:batch])
             if not pending:
                 break
-            counter.last = _apply(pending, first=counter.last + 1)
-            counter.save(update_fields=["last"])
+            counter.last, counter.last_added_at = _apply(pending, first=counter.last + 1, after=counter.last_added_at)
+            counter.save(update_fields=["last", "last_added_at"])
         done += len(pending)
     return done
 
 
-def _apply(changes: list[ListChange], *, first: int) -> int:
-    """Give the changes positions first, first+1, … in id order and apply them; returns the last."""
+def _apply(changes: list[ListChange], *, first: int, after: datetime | None = None) -> tuple[int, datetime]:
+    """Give the changes positions first, first+1, … in id order and apply them.
+
+    Returns the last position and its "date added": now, or a microsecond
+    after the previous position's if the clock has not moved on (or went back).
+    """
     record_ids = {change.record_id for change in changes}
     open_rows = {
         row.record_id: row for row in Listing.objects.filter(record_id__in=record_ids, removed_position__isnull=True)
     }
     records = {
-        pk: (url, digest)
-        for pk, url, digest in UrlRecord.objects.filter(pk__in=record_ids).values_list("pk", "url", "url_sha256")
+        pk: (url, digest, domain)
+        for pk, url, digest, domain in UrlRecord.objects.filter(pk__in=record_ids).values_list(
+            "pk", "url", "url_sha256", "registrable_domain"
+        )
     }
-    categories = _categories(record_ids)
+    confirmed = _categories(record_ids)
     created: list[Listing] = []
     closed: list[Listing] = []
     position = first - 1
+    now = timezone.now()
+    added = after
     # Changes of one record are made under its row lock, so their ids are in
     # the order they happened; the rest of the order does not matter.
     for change in changes:
         position += 1
+        added = now if added is None or now > added else added + STEP
         change.position = position
         current = open_rows.get(change.record_id)
         if change.listed and current is None:
-            url, digest = records[change.record_id]
+            url, digest, domain = records[change.record_id]
+            category, dedicated = confirmed.get(change.record_id, (UNKNOWN_CATEGORY, False))
             current = Listing(
                 record_id=change.record_id,
                 url=url,
                 url_sha256=digest,
-                category=categories.get(change.record_id, UNKNOWN_CATEGORY),
+                category=category,
+                domain=domain if dedicated else "",
                 listed_at=change.at,
                 listed_position=position,
+                listed_added_at=added,
             )
             open_rows[change.record_id] = current
             created.append(current)
         elif not change.listed and current is not None:
             current.removed_position = position
             current.removed_at = change.at
+            current.removed_added_at = added
             del open_rows[change.record_id]
             if current.pk is not None:
                 closed.append(current)
         # Anything else (listed twice, removed while not listed) changes nothing
         # on the list; the position is used up all the same.
     _positions_write(changes)
-    Listing.objects.bulk_update(closed, ["removed_position", "removed_at"], batch_size=500)
+    Listing.objects.bulk_update(closed, ["removed_position", "removed_at", "removed_added_at"], batch_size=500)
     Listing.objects.bulk_create(created, batch_size=1000)
-    return position
+    return position, added
 
 
 def _positions_write(changes: list[ListChange]) -> None:
@@ -115,18 +132,19 @@ def _positions_write(changes: list[ListChange]) -> None:
         ListChange.objects.bulk_update(changes, ["position"], batch_size=100)
 
 
-def _categories(record_ids: set[int]) -> dict[int, str]:
-    """The outcome of each record's confirmed assessment (the latest one, if it was re-opened and re-confirmed)."""
+def _categories(record_ids: set[int]) -> dict[int, tuple[str, bool]]:
+    """Each record's confirmed assessment (the latest one, if it was re-opened and re-confirmed):
+    its category, and whether it marked the whole domain dedicated to abuse."""
     from triage.models import Assessment  # triage builds on reports; memberapi reads it
 
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, bool]] = {}
     confirmed = (
         Assessment.objects.filter(record_id__in=record_ids, confirmed_at__isnull=False)
         .order_by("record_id", "confirmed_at", "pk")
-        .values_list("record_id", "outcome")
+        .values_list("record_id", "outcome", "dedicated_domain")
     )
-    for record_id, outcome in confirmed:
-        found[record_id] = CATEGORIES.get(outcome, UNKNOWN_CATEGORY)
+    for record_id, outcome, dedicated in confirmed:
+        found[record_id] = (CATEGORIES.get(outcome, UNKNOWN_CATEGORY), dedicated)
     return found
 
 

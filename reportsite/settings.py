@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "memberapi",
     "portals",
+    "feeds",
     # The public web face, on top of every other app (it reads triage's public status).
     "publicsite",
 ]
@@ -502,6 +503,9 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 API_KEY_DAYS = env_int("API_KEY_DAYS", 365, minimum=1)
 # Addresses in one partner report (the public form stays at REPORT_MAX_ADDRESSES).
 API_MAX_ADDRESSES = 500
+# The DNS RPZ feed (feeds.rpz, docs/feeds.md): a listed dedicated domain is
+# answered with a CNAME to this splash-page name; empty: NXDOMAIN (CNAME .).
+RPZ_SPLASH_CNAME = env_str("RPZ_SPLASH_CNAME")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["memberapi.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["memberapi.permissions.KeyHasScope"],

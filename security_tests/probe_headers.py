@@ -110,7 +110,7 @@ def main() -> None:
     _, api_key = api_key_create(
         member=member,
         name="probe",
-        scopes=["urllist:read", "reports:write", "reports:read"],
+        scopes=["urllist:read", "reports:write", "reports:read", "feeds:rpz", "feeds:taxii", "feeds:misp"],
         expires_at=timezone.now() + timezone.timedelta(days=1),
     )
     api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {api_key}")
@@ -123,7 +123,14 @@ def main() -> None:
     )
     assert posted.status_code == 201, posted.content
 
-    values = {"<int:pk>": str(record.pk), "<str:reference>": "probe-1"}
+    from feeds.identifiers import COLLECTION_ID, event_uuid
+
+    values = {
+        "<int:pk>": str(record.pk),
+        "<str:reference>": "probe-1",
+        "<str:collection>": COLLECTION_ID,
+        "<str:event>": event_uuid(timezone.now().date()),
+    }
     routes = route_paths(get_resolver())
     results: list[dict] = []
     anonymous = FormClient(raise_request_exception=False)

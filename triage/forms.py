@@ -7,6 +7,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 
 from reports.models import Report, UrlRecord
+from triage.defang import defang_host
 from triage.models import AgeGroup, Outcome, Sex, SiteType, TriageState, is_criminal
 
 DETAILS = ("age_group", "sex", "site_type", "commercial")
@@ -31,6 +32,13 @@ class AssessmentForm(forms.Form):
         coerce=_yes_no,
         empty_value=None,
     )
+    dedicated_domain = forms.BooleanField(
+        required=False,
+        label="The whole domain is dedicated to abuse",
+        help_text="Blocks the domain and every name under it in members' DNS resolvers (RPZ), not just this "
+        "address, once a second senior analyst confirms. Only for a domain that exists for this material, "
+        "never for a shared host or platform.",
+    )
     notes = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Notes (optional)"
     )
@@ -41,12 +49,15 @@ class AssessmentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = self._layout()
+        if record is not None and record.registrable_domain:
+            domain = defang_host(record.registrable_domain)
+            self.fields["dedicated_domain"].label = f"The whole domain {domain} is dedicated to abuse"
 
     def _layout(self) -> Layout:
         return Layout(
             Field("outcome", css_class="outcome-choice"),
             Div("duplicate_of", css_class="duplicate-details"),
-            _criminal_details(),
+            _criminal_details(dedicated=True),
             "notes",
         )
 
@@ -74,6 +85,10 @@ class AssessmentForm(forms.Form):
             for name in DETAILS:
                 if data.get(name) not in ("", None):
                     self.add_error(name, "Only for criminal outcomes: leave it empty.")
+            if data.get("dedicated_domain"):
+                self.add_error("dedicated_domain", "Only for criminal outcomes: leave it unticked.")
+        if data.get("dedicated_domain") and self.record is not None and not self.record.registrable_domain:
+            self.add_error("dedicated_domain", "This address has no domain name: only the address itself is listed.")
         if outcome == Outcome.DUPLICATE:
             if data.get("duplicate_of") is None and "duplicate_of" not in self.errors:
                 self.add_error("duplicate_of", "Give the number of the record this one duplicates.")
@@ -82,10 +97,11 @@ class AssessmentForm(forms.Form):
         return data
 
 
-def _criminal_details() -> Fieldset:
+def _criminal_details(*, dedicated: bool = False) -> Fieldset:
     return Fieldset(
         "For criminal outcomes",
         Div(*(Div(name, css_class="col-6") for name in DETAILS), css_class="row g-2"),
+        *(["dedicated_domain"] if dedicated else []),
         css_class="criminal-details",
     )
 
@@ -98,6 +114,8 @@ class BulkAssessmentForm(AssessmentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["duplicate_of"]
+        # A whole domain is marked on one record, deliberately (see records_bulk_assess).
+        del self.fields["dedicated_domain"]
         self.fields["outcome"].choices = [c for c in Outcome.choices if c[0] != Outcome.DUPLICATE]
         self.order_fields(["host"])
 

@@ -101,6 +101,12 @@ class Assessment(models.Model):
     site_type = models.CharField(max_length=16, choices=SiteType.choices, blank=True)
     commercial = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # The analyst's judgement that the record's whole registrable domain exists
+    # for abuse (criminal outcomes only, refused by record_assess otherwise).
+    # Once confirmed by a second senior analyst and while the record is listed,
+    # the domain is blocked whole in the members' DNS RPZ feed (feeds.rpz);
+    # without it a record only ever blocks its own URL.
+    dedicated_domain = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # Made by a senior analyst's bulk action over one host.
     bulk = models.BooleanField(default=False)
@@ -172,7 +178,7 @@ class Assessment(models.Model):
 
     def same_view_as(self, other: Assessment) -> bool:
         """Whether two assessments say the same thing (notes aside)."""
-        fields = ("outcome", "duplicate_of_id", "age_group", "sex", "site_type", "commercial")
+        fields = ("outcome", "duplicate_of_id", "age_group", "sex", "site_type", "commercial", "dedicated_domain")
         return all(getattr(self, f) == getattr(other, f) for f in fields)
 
 

@@ -49,6 +49,7 @@ class View:
     site_type: str = ""
     commercial: bool | None = None
     notes: str = ""
+    dedicated_domain: bool = False
 
     @classmethod
     def from_form(cls, data: dict) -> View:
@@ -66,6 +67,7 @@ _DEFAULTS = {
     "site_type": "",
     "commercial": None,
     "notes": "",
+    "dedicated_domain": False,
 }
 
 
@@ -73,7 +75,9 @@ def view_summary(view: View | Assessment) -> str:
     label = Outcome(view.outcome).label
     if is_criminal(view.outcome):
         commercial = "commercial" if view.commercial else "not commercial"
-        return f"{label}, age {view.age_group}, {Sex(view.sex).label}, {SiteType(view.site_type).label}, {commercial}"
+        site = SiteType(view.site_type).label
+        summary = f"{label}, age {view.age_group}, {Sex(view.sex).label}, {site}, {commercial}"
+        return summary + (", whole domain dedicated to abuse" if view.dedicated_domain else "")
     if view.outcome == Outcome.DUPLICATE and view.duplicate_of is not None:
         return f"{label} of record {view.duplicate_of.pk}"
     return label
@@ -86,6 +90,7 @@ def status_after(outcome: str) -> str:
 
 def record_assess(*, record: UrlRecord, analyst, view: View, request=None) -> Assessment:
     """Record the analyst's view of a record they hold a live claim on."""
+    _dedicated_check(record, view)
     now = timezone.now()
     with transaction.atomic():
         state = (
@@ -106,10 +111,21 @@ def record_assess(*, record: UrlRecord, analyst, view: View, request=None) -> As
             action=AuditEvent.Action.ASSESSED,
             target=record,
             summary=view_summary(view),
-            details={"assessment": assessment.pk, "outcome": view.outcome, "status": state.status},
+            details={"assessment": assessment.pk, "outcome": view.outcome, "status": state.status}
+            | ({"dedicated_domain": record.registrable_domain} if view.dedicated_domain else {}),
             request=request,
         )
     return assessment
+
+
+def _dedicated_check(record: UrlRecord, view: View) -> None:
+    """A whole domain is blocked only for a criminal outcome on a record that has a domain name."""
+    if not view.dedicated_domain:
+        return
+    if not is_criminal(view.outcome):
+        raise TriageError("Only a criminal outcome can mark the whole domain as dedicated to abuse.")
+    if not record.registrable_domain:
+        raise TriageError("This address has no domain name (it is an IP address): only the address can be listed.")
 
 
 def _lock_for_review(assessment: Assessment, reviewer) -> TriageState:
@@ -165,6 +181,7 @@ def assessment_dispute(*, assessment: Assessment, reviewer, view: View, request=
     """The second senior analyst disagrees: their view is kept beside the first and the record is re-queued."""
     if assessment.same_view_as(Assessment(**view.fields())):
         raise TriageError("Your view is the same as the first assessment: confirm it instead.")
+    _dedicated_check(assessment.record, view)
     now = timezone.now()
     with transaction.atomic():
         state = _lock_for_review(assessment, reviewer)

@@ -31,6 +31,9 @@ def records_bulk_assess(*, host: str, record_ids: Sequence[int], assessor, view:
     """Assess the listed records of `host` that are still pending; returns the ids assessed."""
     if not assessor.has_perm("triage.bulk_assess"):
         raise TriageError("Only a senior analyst can assess a whole host at once.")
+    if view.dedicated_domain:
+        # A whole domain is blocked in members' resolvers: one record, one deliberate mark.
+        raise TriageError("Mark a whole domain as dedicated on one of its records, not in bulk.")
     now = timezone.now()
     wanted = sorted(set(record_ids))[:BULK_LIMIT]
     with transaction.atomic():
