@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff pages show invisible controls (U+202E ...) as visible marks; see reportsite.textsafety.
+    "reportsite.textsafety.RevealControlsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns its lockout signal into a response.
     "axes.middleware.AxesMiddleware",
