@@ -188,6 +188,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# Gone when the browser closes, not kept a year (Django's default): no lasting
+# mark on a reporter's device that it visited the hotline.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 if PRODUCTION:
