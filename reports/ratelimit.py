@@ -11,10 +11,10 @@ hour they reported:
   its hour.
 - IPv6 clients are keyed by their /64 network: one connection usually has
   a whole /64, and keying by the full address would let it walk round the limit.
-- Every key expires at a fixed window boundary (EXPIREAT on Redis), so its
-  TTL says which window it belongs to and nothing finer. A TTL counted
-  from creation would date the key to the millisecond, to be matched
-  against Report.received_at.
+- Every key expires at a fixed window boundary (EXPIREAT on Redis, see
+  reports.cachewindow), so its TTL says which window it belongs to and
+  nothing finer. A TTL counted from creation would date the key to the
+  millisecond, to be matched against Report.received_at.
 
 The site-wide limit protects the service from a flood without being able
 to shut every genuine reporter out for an hour. REPORT_GLOBAL_RATE_LIMIT
@@ -42,8 +42,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+
+from reports.cachewindow import counter_add
 
 WINDOW_SECONDS = 3600
 SITE_WINDOW_SECONDS = 60
@@ -83,26 +84,6 @@ def client_key(request: HttpRequest, *, now: float | None = None) -> str:
     return hmac.new(secret, network.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _add(key: str, amount: int, *, expire_at: int, now: float) -> int:
-    """Add to a counter that expires at the window boundary expire_at; its new value."""
-    cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full_key, write=True).pipeline()
-        pipe.incrby(full_key, amount)
-        pipe.expireat(full_key, expire_at)
-        return int(pipe.execute()[0])
-    # Other caches (development, tests) only take a relative timeout.
-    timeout = max(1, math.ceil(expire_at - now))
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key, amount)
-    except ValueError:
-        # The counter expired between add() and incr(): start afresh.
-        cache.set(key, amount, timeout=timeout)
-        return amount
-
-
 def report_allowance_take(request: HttpRequest, *, now: float | None = None) -> Verdict:
     """Count one report against both limits; refuse when either is spent.
 
@@ -124,7 +105,7 @@ def _allowance_take(request: HttpRequest, *, now: float | None = None) -> Verdic
     if client_limit or site_limit:
         window = int(now // WINDOW_SECONDS)
         key = f"ratelimit:client:{client_key(request, now=now)}:{window}"
-        reports_this_hour = _add(key, 1, expire_at=(window + 1) * WINDOW_SECONDS, now=now)
+        reports_this_hour = counter_add(key, 1, expire_at=(window + 1) * WINDOW_SECONDS, now=now)
     if client_limit and reports_this_hour > client_limit:
         return Verdict(False, "client")
     if site_limit and not _site_take(site_limit, newcomer=reports_this_hour <= NEWCOMER_REPORTS, now=now):
@@ -138,11 +119,11 @@ def _site_take(hourly_limit: int, *, newcomer: bool, now: float) -> bool:
     minute = int(now // SITE_WINDOW_SECONDS)
     # Each minute's count is kept through the next minute, for the sliding estimate.
     expire_at = (minute + 2) * SITE_WINDOW_SECONDS
-    current = _add(f"ratelimit:site:{minute}", 1, expire_at=expire_at, now=now)
+    current = counter_add(f"ratelimit:site:{minute}", 1, expire_at=expire_at, now=now)
     previous = caches["default"].get(f"ratelimit:site:{minute - 1}") or 0
     still_inside = 1 - (now % SITE_WINDOW_SECONDS) / SITE_WINDOW_SECONDS
     if previous * still_inside + current <= ceiling:
         return True
     # Refused: taken back, so that a flood's refused attempts do not keep the count up.
-    _add(f"ratelimit:site:{minute}", -1, expire_at=expire_at, now=now)
+    counter_add(f"ratelimit:site:{minute}", -1, expire_at=expire_at, now=now)
     return False

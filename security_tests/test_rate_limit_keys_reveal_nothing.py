@@ -107,3 +107,17 @@ def test_many_addresses_of_one_ipv6_network_cannot_get_round_the_client_limit(rf
     settings.REPORT_GLOBAL_RATE_LIMIT = 0
     verdicts = [_take(rf, f"2001:db8:5:6::{n:x}").allowed for n in range(1, 5)]
     assert verdicts == [True, True, False, False]
+
+
+@pytest.mark.redis
+def test_the_used_form_token_key_does_not_date_the_report_either(redis_cache):
+    from reports import formguard
+
+    token = formguard.token_issue(now=NOW - 60)
+    formguard.mark_submitted(token, "R-TEST-0001", now=NOW)
+    assert formguard.earlier_submission(token) == "R-TEST-0001"
+    [key] = redis_cache.keys("*formguard:used:*")
+    seconds, micros = redis_cache.time()
+    expires_at_ms = seconds * 1000 + micros // 1000 + redis_cache.pttl(key)
+    assert round(expires_at_ms / 1000) % HOUR == 0
+    assert expires_at_ms % 1000 in (0, 999, 1, 998, 2)
