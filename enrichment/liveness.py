@@ -107,9 +107,10 @@ class LivenessResult:
     blocked_reason) or "error" (see error). final_url is the last URL the check
     tried to reach (after redirects, or the refused one); status and the header
     fields belong to the last response received, method to the last request.
-    bytes_read counts what the check read off its connections, head and any
-    body bytes that came with it; for https, after decryption (the TLS layer
-    may hold at most one more record, 16 KiB, that was never handed over).
+    bytes_read counts what the check read off its connections: the heads
+    only, never a body byte, even one sent in the same packet; for https,
+    after decryption (the TLS layer may hold at most one more record, 16 KiB,
+    that was never handed over).
     """
 
     url: str

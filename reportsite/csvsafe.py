@@ -18,7 +18,7 @@ CSV attachments, the audit trail and dashboard exports.
 The apostrophes change the text of such a value. Canonical addresses
 rarely hold a separator followed by = + - @; when one does, the URL list's
 CSV carries it so changed, and its sha256 column (of the address as it
-is), the JSON and the text formats do not (docs/member-api.md).
+is), the JSON and the text formats do not (docs/privacy-and-safety.md).
 """
 
 from __future__ import annotations
