@@ -10,7 +10,8 @@ hour they reported:
   the cache alone; it changes daily, and a key lives only until the end of
   its hour.
 - IPv6 clients are keyed by their /64 network: one connection usually has
-  a whole /64, and keying by the full address would let it walk round the limit.
+  a whole /64, and keying by the full address would let it walk round the
+  limit. Not internal addresses, such as the onion service's circuits.
 - Every key expires at a fixed window boundary (EXPIREAT on Redis, see
   reports.cachewindow), so its TTL says which window it belongs to and
   nothing finer. A TTL counted from creation would date the key to the
@@ -73,7 +74,12 @@ def client_network(address: str) -> str:
     if ip.version == 6:
         if ip.ipv4_mapped:
             return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip.exploded}/64", strict=False))
+        # Only a public address's /64 is one subscriber's. An internal one is
+        # what our own front end makes: tor's HiddenServiceExportCircuitID
+        # gives each circuit an address in fc00:dead:beef:4dad::/64, and keying
+        # those by /64 would put every Tor user under one limit.
+        if ip.is_global:
+            return str(ipaddress.ip_network(f"{ip.exploded}/64", strict=False))
     return str(ip)
 
 

@@ -89,11 +89,18 @@ def test_the_expiry_is_set_absolutely_on_the_window_boundary(rf, redis_cache, mo
 
 
 def test_ipv6_clients_are_keyed_by_their_64_bit_network(rf):
-    network = ipaddress.ip_network("2001:db8:1:2::/64")
+    network = ipaddress.ip_network("2a01:4f8:1:2::/64")
     keys = {ratelimit.client_key(rf.post("/", REMOTE_ADDR=str(network[n])), now=NOW) for n in (1, 2, 2**40, 2**63)}
     assert len(keys) == 1
-    other = ratelimit.client_key(rf.post("/", REMOTE_ADDR="2001:db8:1:3::1"), now=NOW)
+    other = ratelimit.client_key(rf.post("/", REMOTE_ADDR="2a01:4f8:1:3::1"), now=NOW)
     assert other not in keys
+
+
+def test_each_tor_circuit_is_still_a_client_of_its_own(rf):
+    # tor's HiddenServiceExportCircuitID: every circuit an address in fc00:dead:beef:4dad::/64 (docs/deploy.md).
+    first = ratelimit.client_key(rf.post("/", REMOTE_ADDR="fc00:dead:beef:4dad::1:2"), now=NOW)
+    second = ratelimit.client_key(rf.post("/", REMOTE_ADDR="fc00:dead:beef:4dad::1:3"), now=NOW)
+    assert first != second
 
 
 def test_an_ipv4_client_is_the_same_client_written_as_mapped_ipv6(rf):
@@ -105,7 +112,7 @@ def test_an_ipv4_client_is_the_same_client_written_as_mapped_ipv6(rf):
 def test_many_addresses_of_one_ipv6_network_cannot_get_round_the_client_limit(rf, settings):
     settings.REPORT_RATE_LIMIT = 2
     settings.REPORT_GLOBAL_RATE_LIMIT = 0
-    verdicts = [_take(rf, f"2001:db8:5:6::{n:x}").allowed for n in range(1, 5)]
+    verdicts = [_take(rf, f"2a01:4f8:5:6::{n:x}").allowed for n in range(1, 5)]
     assert verdicts == [True, True, False, False]
 
 
