@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hmac
 import ipaddress
 
@@ -17,15 +16,10 @@ from dashboard import presenters
 from dashboard.forms import PeriodForm, default_period
 from dashboard.machinery import machinery_cached
 from dashboard.selectors import analyst_figures, dashboard_figures, queue_now, refreshed_at
+from reportsite.csvsafe import csv_row
 from staff.access import staff_view
 from staff.audit import audit_record
-from staff.export import csv_cell
 from staff.models import AuditEvent
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @require_GET
@@ -78,9 +72,8 @@ def _csv(request: HttpRequest, sections, period, portal=None) -> HttpResponse:
         | ({"portal": portal.slug} if portal else {}),
         request=request,
     )
-    writer = csv.writer(_Echo())
-    lines = [writer.writerow([csv_cell(c) for c in (chart.columns[0] or "name", *chart.columns[1:])])]
-    lines += [writer.writerow([csv_cell(cell) for cell in row]) for row in chart.csv]
+    lines = [csv_row((chart.columns[0] or "name", *chart.columns[1:]))]
+    lines += [csv_row(row) for row in chart.csv]
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
     filename = f"dashboard-{chart.key}-{period.first}-{period.last}{f'-{portal.slug}' if portal else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

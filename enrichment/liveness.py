@@ -54,7 +54,6 @@ from enrichment.netguard import IPAddress
 # arrived with them. Half of 64 KiB, so that a TLS record (up to 16 KiB) the TLS
 # layer buffers beyond what we asked for still keeps the total under 64 KiB.
 HEAD_LIMIT = 32 * 1024
-RECV_CHUNK = 4096
 # SO_RCVBUF before connecting: Linux doubles it, and it caps the TCP window.
 RECEIVE_BUFFER = 16 * 1024
 HEAD_REFUSED = frozenset({400, 403, 404, 405, 501})
@@ -108,9 +107,10 @@ class LivenessResult:
     blocked_reason) or "error" (see error). final_url is the last URL the check
     tried to reach (after redirects, or the refused one); status and the header
     fields belong to the last response received, method to the last request.
-    bytes_read counts what the check read off its connections, head and any
-    body bytes that came with it; for https, after decryption (the TLS layer
-    may hold at most one more record, 16 KiB, that was never handed over).
+    bytes_read counts what the check read off its connections: the heads
+    only, never a body byte, even one sent in the same packet; for https,
+    after decryption (the TLS layer may hold at most one more record, 16 KiB,
+    that was never handed over).
     """
 
     url: str
@@ -393,17 +393,25 @@ def _request_bytes(target: _Target, method: str) -> bytes:
 
 
 def _read_head(sock: socket.socket, trail: _Trail, clock: _Clock) -> tuple[int, http.client.HTTPMessage]:
-    """Read up to the end of the final response head.
+    """Read up to the end of the final response head, and not one byte further.
+
+    A server may send its head and the start of the body in one packet, so
+    reading in blocks would take body bytes into memory. Instead each read
+    asks for no more bytes than could still belong to the head: two, or one
+    when what was read so far may be one byte short of a blank line (see
+    _bytes_that_may_end_head). The body stays in the kernel, unread, and is
+    thrown away when the socket is closed. (Over TLS, OpenSSL decrypts whole
+    records into its own buffer; none of it is handed to Python.)
 
     HEAD_LIMIT bounds the whole check, not each connection: a chain of
     redirects or a HEAD-then-GET cannot add up to more than the one budget.
     """
     buffer = b""
     while True:
-        match = _HEAD_END.search(buffer)
+        match = _HEAD_END.search(buffer, max(0, len(buffer) - 4))
         if match:
             status, headers = _parse_head(buffer[: match.start()])
-            buffer = buffer[match.end() :]
+            buffer = b""
             if 100 <= status < 200 and status != 101:
                 continue  # An interim answer (100 Continue, 103 Early Hints): the real one follows.
             return status, headers
@@ -411,11 +419,21 @@ def _read_head(sock: socket.socket, trail: _Trail, clock: _Clock) -> tuple[int, 
         if budget <= 0:
             raise CheckError(f"response headers of this check longer than {HEAD_LIMIT // 1024} KiB in all", "protocol")
         sock.settimeout(clock.left(clock.read))
-        chunk = sock.recv(min(RECV_CHUNK, budget))
+        chunk = sock.recv(min(_bytes_that_may_end_head(buffer), budget))
         if not chunk:
             raise CheckError("connection closed before the response headers", "protocol")
         trail.bytes_read += len(chunk)
         buffer += chunk
+
+
+def _bytes_that_may_end_head(buffer: bytes) -> int:
+    """How many bytes may be read without passing the end of a head not yet ended.
+
+    A head ends at the first blank line (\n\n, \r\n\r\n or a mix): after
+    a line's \n, possibly followed by \r, the next byte may be its last;
+    otherwise at least two more are needed.
+    """
+    return 1 if buffer.endswith((b"\n", b"\n\r")) else 2
 
 
 def _parse_head(head: bytes) -> tuple[int, http.client.HTTPMessage]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -96,6 +97,8 @@ def blocked_reason(ip: IPAddress) -> str | None:
         ("unspecified", inner.is_unspecified),
         ("loopback", inner.is_loopback),
         ("link-local", inner.is_link_local),
+        # fec0::/10: deprecated (RFC 3879), but still routed inside some networks; Python calls it global.
+        ("site-local", getattr(inner, "is_site_local", False)),
         ("shared address space (CGNAT)", inner in CGNAT),
         ("multicast", inner.is_multicast),
         ("private", inner.is_private),
@@ -147,3 +150,33 @@ def resolve(host: str) -> list[IPAddress]:
     if not addresses:
         raise DnsError(f"no DNS answer for {host}")
     return [ipaddress.ip_address(a) for a in addresses]
+
+
+def url_refusal(url: str, *, resolver: Resolver | None = None, refuse_unresolved: bool = True) -> str | None:
+    """Why a request of ours to `url` must not be sent, or None when it may.
+
+    For requests the hotline makes to addresses it was given rather than
+    chose: an RDAP server's redirect, a partner's webhook. The host's every
+    address is judged as a liveness check's would be (CHECK_ALLOW_NETWORKS
+    included). A name without an answer is refused, unless
+    refuse_unresolved is False (a URL being saved, whose name may not be
+    set up yet: it is asked again at each use, as DNS may change).
+    """
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return f"{url} is not a valid URL"
+    if not host:
+        return f"{url} names no host"
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            addresses = (resolver or resolve)(host)
+        except DnsError as exc:
+            return str(exc) if refuse_unresolved else None
+    for ip in addresses:
+        reason = blocked_reason(ip)
+        if reason:
+            return f"{host} is an internal address ({reason})"
+    return None

@@ -23,6 +23,7 @@ from django.utils import timezone
 from enrichment import hosting, liveness, netguard, pipeline
 from enrichment.models import HostAddress, LivenessCheck
 from enrichment.signals import liveness_checked, record_enrichment_finished
+from reports.addresses import without_credentials
 from reports.models import UrlRecord
 
 logger = logging.getLogger(__name__)
@@ -65,10 +66,14 @@ def _save_check(record: UrlRecord, result: liveness.LivenessResult) -> LivenessC
         content_type=(result.content_type or "")[:255],
         content_length=result.content_length,
         server=(result.server or "")[:255],
-        final_url=result.final_url or "",
+        final_url=without_credentials(result.final_url or ""),
         connected_ip=result.connected_ip,
         elapsed_ms=result.elapsed_ms,
-        redirects=[asdict(hop) for hop in result.redirects],
+        # A server's Location can carry userinfo too; it is no more kept than a reporter's.
+        redirects=[
+            {**asdict(hop), "url": without_credentials(hop.url), "location": without_credentials(hop.location)}
+            for hop in result.redirects
+        ],
         bytes_read=result.bytes_read,
         detail=result.blocked_reason or result.error or "",
         error_kind=result.error_kind or "",

@@ -11,19 +11,19 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 
-PIECE = 64 * 1024
+from reportsite.csvsafe import csv_cell
 
-# A spreadsheet runs a cell that begins with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PIECE = 64 * 1024
 
 
 def neutralise(cell: str) -> str:
-    """OWASP's advice for CSV injection: a leading apostrophe makes the cell plain text.
+    """The cell as text no spreadsheet runs as a formula (reportsite.csvsafe, shared by every CSV).
 
-    Canonical URLs, digests, categories and dates never begin with these; the
-    rule is there so no future column can turn the list into a formula.
+    Canonical URLs, digests, categories and dates never begin with = + - @; a
+    URL with a separator followed by one of them inside gets an apostrophe there
+    (see reportsite.csvsafe), while its sha256 is of the URL as it is.
     """
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return csv_cell(cell)
 
 
 def _pieces(parts: Iterable[str]) -> Iterator[bytes]:

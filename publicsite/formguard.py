@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-SALT = "reports.formguard"  # Kept from before the move: forms already handed out stay valid.
+from publicsite import cachewindow
+
+SALT = "reports.formguard"  # Kept from before the move to publicsite: forms already handed out stay valid.
 TOKEN_MAX_AGE = 24 * 3600
 
 logger = logging.getLogger(__name__)
@@ -65,12 +67,15 @@ def earlier_submission(token: str) -> str | None:
         return None
 
 
-def mark_submitted(token: str, reference: str) -> None:
+def mark_submitted(token: str, reference: str, *, now: float | None = None) -> None:
     data = _read(token)
     if not data:
         return
+    now = time.time() if now is None else now
+    # Kept a day, until an hour's boundary: its expiry must not date the report (see publicsite.cachewindow).
+    expire_at = (int(now // 3600) + 1) * 3600 + TOKEN_MAX_AGE
     try:
-        cache.set(f"formguard:used:{data['n']}", reference, timeout=TOKEN_MAX_AGE)
+        cachewindow.value_set(f"formguard:used:{data['n']}", reference, expire_at=expire_at, now=now)
     except Exception:
         # The report is already committed: the reporter must still get its confirmation.
         logger.warning("cache unavailable: form token %s not marked used", data["n"], exc_info=True)

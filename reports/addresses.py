@@ -172,12 +172,63 @@ def canonicalize(raw: str) -> str:
     return canonical
 
 
-_USERINFO = re.compile(r"^(?P<before>\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?(?P<userinfo>[^/?#@\s]*@)")
+# The address as typed, read the way canonicalize reads it, up to the end of
+# the authority: invisible characters and whitespace, a scheme (as
+# _split_scheme takes one: no dot, no port after the colon; a tab in it is
+# removed by canonicalize, an escaped colon unescaped), any run of slashes
+# and backslashes (escaped ones too, at any depth: %2F, %252F), then the
+# authority up to the next slash, backslash, "?" or "#".
+_ESCAPED = r"%(?:25)*"
+_TYPED_AUTHORITY = re.compile(
+    r"^(?P<prefix>[\s\u200b\u200c\u200d\u2060\ufeff]*"
+    rf"(?:[A-Za-z][A-Za-z0-9+\-\t]*(?::(?!\d+(?:[/?\\]|$))|{_ESCAPED}3[Aa]))?"
+    rf"(?:[/\\\t]|{_ESCAPED}(?:2[Ff]|5[Cc]))*)"
+    rf"(?P<authority>(?:[^/\\?#%]|%(?!(?:25)*(?:2[Ff]|5[Cc]|3[Ff])))*)"
+)
+_TYPED_AT = re.compile(rf"@|{_ESCAPED}40")
 
 
-def without_credentials(typed: str) -> str:
-    """The address as typed, minus any `user:password@`: credentials are never stored."""
-    return _USERINFO.sub(lambda m: m.group("before") or "", typed, count=1)
+def without_credentials(typed: str, *, canonical: str = "") -> str:
+    """The address as typed, minus any `user:password@`: credentials are never stored.
+
+    Everything in the authority up to its last "@" (typed or escaped) goes:
+    `http://alice:p@ss@example.com` keeps nothing of "p@ss". Should the
+    result still read as having userinfo, or not be the same address as
+    `canonical` (a spelling the pattern above does not foresee), `canonical`
+    is returned instead, which never has userinfo; without it, "".
+    """
+    match = _TYPED_AUTHORITY.match(typed)
+    ats = list(_TYPED_AT.finditer(match["authority"])) if match else []
+    if not ats:
+        return canonical if _has_userinfo(typed) else typed
+    cut = match.end("prefix")
+    result = typed[:cut] + typed[cut + ats[-1].end() :]
+    if _has_userinfo(result) or (canonical and not _same_address(result, canonical)):
+        return canonical
+    return result
+
+
+def _same_address(typed: str, canonical: str) -> bool:
+    try:
+        return canonicalize(typed) == canonical
+    except AddressError:
+        return False
+
+
+def _has_userinfo(text: str) -> bool:
+    """Whether canonicalize would find (and drop) userinfo in this text: an "@" in its authority."""
+    try:
+        data = _strip(text).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    main = data.partition(b"#")[0].translate(None, b"\t\r\n")
+    while (unescaped := _unescape_once(main)) != main:
+        main = unescaped
+    try:
+        _scheme, rest = _split_scheme(main)
+    except AddressError:
+        rest = main
+    return b"@" in _authority(rest)
 
 
 def url_sha256(canonical: str) -> str:
@@ -191,8 +242,11 @@ def url_sha256(canonical: str) -> str:
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
+_SURROUNDING = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
+
+
 def _strip(raw: str) -> str:
-    return raw.strip().strip(_INVISIBLE).strip()
+    return _SURROUNDING.sub("", raw)
 
 
 def _to_bytes(text: str) -> bytes:
@@ -237,9 +291,7 @@ def _assemble(unescaped: bytes) -> bytes:
     """Split the fully unescaped address and put it together again in canonical form."""
     scheme, rest = _split_scheme(unescaped)
     rest, question_mark, query = rest.partition(b"?")
-    # Browsers read backslashes as slashes in http(s) addresses (before the query).
-    rest = rest.lstrip(b"/\\").replace(b"\\", b"/")
-    authority, slash, path = rest.partition(b"/")
+    authority, slash, path = _authority_and_path(rest)
     host, port = _split_host_port(authority.rpartition(b"@")[2])  # userinfo dropped
     canonical_host = _canonical_host(host, scheme_given=scheme is not None)
     scheme = scheme or "http"
@@ -250,6 +302,17 @@ def _assemble(unescaped: bytes) -> bytes:
         + question_mark
         + query
     )
+
+
+def _authority_and_path(rest: bytes) -> tuple[bytes, bytes, bytes]:
+    """Authority, "/" (or nothing) and path of what follows the scheme, the query already cut off."""
+    # Browsers read backslashes as slashes in http(s) addresses (before the query).
+    rest = rest.lstrip(b"/\\").replace(b"\\", b"/")
+    return rest.partition(b"/")
+
+
+def _authority(rest: bytes) -> bytes:
+    return _authority_and_path(rest.partition(b"?")[0])[0]
 
 
 def _split_scheme(data: bytes) -> tuple[str | None, bytes]:

@@ -49,7 +49,9 @@ def _links(addresses: Sequence[AddressInput]) -> list[_Link]:
     for address in addresses:
         digest = url_sha256(address.canonical)
         if digest not in links:  # The same address twice in one report counts once.
-            links[digest] = _Link(digest, without_credentials(address.as_typed), len(links))
+            links[digest] = _Link(
+                digest, without_credentials(address.as_typed, canonical=address.canonical), len(links)
+            )
     return list(links.values())
 
 

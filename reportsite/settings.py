@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff pages show invisible controls (U+202E ...) as visible marks; see reportsite.textsafety.
+    "reportsite.textsafety.RevealControlsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns its lockout signal into a response.
     "axes.middleware.AxesMiddleware",
@@ -189,6 +191,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# Gone when the browser closes, not kept a year (Django's default): no lasting
+# mark on a reporter's device that it visited the hotline.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 if PRODUCTION:

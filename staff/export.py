@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 
+from reportsite.csvsafe import csv_cell, csv_row
 from staff.models import AuditEvent
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and
-# Google Sheets; a leading apostrophe makes it plain text (OWASP CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["HEADER", "audit_csv_lines", "csv_cell"]
 
 HEADER = ["at", "actor", "action", "target_type", "target_id", "summary", "details"]
 
 
-def csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _line(row: list) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow([csv_cell(value) for value in row])
-    return out.getvalue()
+    # No cell a spreadsheet would run as a formula (reportsite.csvsafe).
+    return csv_row(row)
 
 
 def audit_csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:

@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from enrichment import netguard
 from reports.models import UrlRecord
 
 
@@ -145,6 +146,9 @@ class Recipient(models.Model):
             errors["email"] = "Give an email address or a webhook URL: notices must reach them somehow."
         if self.webhook_url and not _safe_webhook(self.webhook_url):
             errors["webhook_url"] = "A webhook must use https (plain http only to this machine, for tests)."
+        elif self.webhook_url and (refusal := netguard.url_refusal(self.webhook_url, refuse_unresolved=False)):
+            # Checked again before every notice (takedown.notices.webhook): DNS may change.
+            errors["webhook_url"] = f"A webhook may not point at an internal address: {refusal}."
         if self.webhook_url and not self.webhook_secret:
             errors["webhook_secret"] = "A webhook needs a shared secret to sign its notices."  # noqa: S105
         if errors:

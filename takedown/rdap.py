@@ -218,6 +218,18 @@ def _check_url(url: str) -> None:
         raise RdapError(f"Refused {url}: tests only reach loopback.")
 
 
+def _redirect_target(current: str, target: str) -> str:
+    """`target`, unless it leaves the server for an internal address (an RDAP server is not ours to trust)."""
+    _check_url(target)
+    here, there = urlsplit(current), urlsplit(target)
+    if (here.scheme, here.netloc) == (there.scheme, there.netloc):
+        return target  # The same server, already judged: a redirect there reaches nothing new.
+    refusal = netguard.url_refusal(target)
+    if refusal:
+        raise RdapError(f"Refused the redirect to {target}: {refusal}.")
+    return target
+
+
 def _read_capped(response: requests.Response, deadline: float) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BYTES:
@@ -246,7 +258,7 @@ def _fetch(session: requests.Session, url: str) -> tuple[str, object | None]:
                     location = response.headers.get("Location", "")
                     if not location:
                         raise RdapError(f"{url} redirected nowhere.")
-                    url = urljoin(url, location)
+                    url = _redirect_target(url, urljoin(url, location))
                     continue
                 if response.status_code == 404:
                     return url, None

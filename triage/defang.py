@@ -18,6 +18,10 @@ broken, every host-like dotted token (a.b.example, 192.0.2.7) gets [.],
 and "javascript:"-style prefixes get [:]. Other dots ("version 1.2",
 "a.b" with a one-letter ending) stay, so the text is still readable.
 
+Every function here also writes invisible control characters (a U+202E
+right-to-left override, zero-width characters) out as `[U+202E]`, so staff
+read what is stored (reportsite.textsafety).
+
 `defang_text` is idempotent: defanging defanged text changes nothing.
 Nothing is HTML-escaped here: templates do that. Text that is not an address
 at all has every dot defanged and any scheme-like "xxx://" or "javascript:"
@@ -27,6 +31,8 @@ prefix broken, so it cannot become a link either.
 from __future__ import annotations
 
 import re
+
+from reportsite.textsafety import reveal_controls
 
 _SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps", "ws": "wxs", "wss": "wxss"}
 _DEFANGED_SCHEMES = frozenset(_SCHEMES.values())
@@ -56,6 +62,7 @@ def _dots(text: str) -> str:
 
 def defang_host(host: str) -> str:
     """A host name or IP address with its dots (and IPv6 colons) defanged."""
+    host = reveal_controls(host)
     if host.startswith("[") and host.endswith("]"):
         return "[" + _dots(host[1:-1].replace(":", "[:]")) + "]"
     if ":" in host and "." not in host:  # A bare IPv6 address, as DNS answers give them.
@@ -95,7 +102,7 @@ def defang_text(text: str | None) -> str:
     """Free text with every address in it defanged; see the module docstring."""
     if not text:
         return ""
-    text = _EMBEDDED_SCHEME.sub(_embedded_scheme, str(text))
+    text = _EMBEDDED_SCHEME.sub(_embedded_scheme, reveal_controls(str(text)))
     text = _SCRIPT_SCHEME.sub(lambda m: m["scheme"] + "[:]", text)
     return _HOST_TOKEN.sub(lambda m: _dots(m.group(0)), text)
 
@@ -104,6 +111,7 @@ def defang(url: str | None) -> str:
     """The address as safe text; see the module docstring."""
     if not url:
         return ""
+    url = reveal_controls(url)
     match = _ADDRESS.match(url)
     if match:
         scheme = _defang_scheme(match["scheme"])

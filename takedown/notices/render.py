@@ -26,8 +26,6 @@ Only addresses and metadata ever go out: never imagery, never page content.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,7 +35,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template import Context, Engine, TemplateDoesNotExist
 
-from staff.export import csv_cell
+from reportsite.csvsafe import csv_row
 from takedown.models import Notice, NoticeBatch, NoticeTemplate
 
 logger = logging.getLogger(__name__)
@@ -128,12 +126,7 @@ def batch_lines(batch: NoticeBatch) -> list[Line]:
 
 def lines_csv(lines: list[Line]) -> str:
     """The lines as CSV; a cell that a spreadsheet would run as a formula is neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for line in lines:
-        writer.writerow([csv_cell(value) for value in line.csv_row()])
-    return out.getvalue()
+    return csv_row(CSV_COLUMNS) + "".join(csv_row(line.csv_row()) for line in lines)
 
 
 def _context(*, recipient_name: str, recipient_kind: str, channel: str, lines: list[Line], key: str) -> dict:

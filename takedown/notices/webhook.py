@@ -44,6 +44,7 @@ import time
 import requests
 from django.conf import settings
 
+from enrichment import netguard
 from takedown.models import NoticeBatch
 from takedown.notices.render import Rendered, purpose_rank
 
@@ -90,6 +91,10 @@ def webhook_send(batch: NoticeBatch, rendered: Rendered) -> int:
     recipient = batch.recipient
     if not recipient.webhook_url or not recipient.webhook_secret:
         raise WebhookError(f"{recipient.name} has no webhook URL and secret any more")
+    refusal = netguard.url_refusal(recipient.webhook_url)
+    if refusal:
+        # Valid when saved, but its name may since point inside our network.
+        raise WebhookError(f"refused to post to {recipient.webhook_url}: {refusal}")
     body = payload(batch, rendered)
     timestamp = str(int(time.time()))
     headers = {
