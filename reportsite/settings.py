@@ -255,8 +255,9 @@ ENROLMENT_LINK_HOURS = env_int("ENROLMENT_LINK_HOURS", 24, minimum=1)
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_ID = WEBAUTHN_RP_ID
 OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "reportsite staff")
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
-    "WEBAUTHN_ORIGINS", [f"https://{WEBAUTHN_RP_ID}"] if PRODUCTION else ["http://localhost:8000"]
+# (An empty WEBAUTHN_ORIGINS= in a copied .env.example means the default, too.)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or (
+    [f"https://{WEBAUTHN_RP_ID}"] if PRODUCTION else ["http://localhost:8000"]
 )
 # Outside production the page's own origin is accepted too when its host is the
 # RP ID (any port), so a test server on a random port works; see staff.passkeys.
