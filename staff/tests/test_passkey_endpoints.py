@@ -47,3 +47,20 @@ def test_a_password_alone_gets_no_sign_in_challenge_for_someone_else():
 
 def test_a_signed_in_person_may_add_a_passkey(analyst_client):
     assert analyst_client.post("/staff/passkeys/register/begin/").status_code == 200
+
+
+def test_a_failed_passkey_sign_in_is_on_the_trail_and_counts_towards_the_lockout():
+    from axes.models import AccessAttempt
+
+    from staff.models import AuditEvent
+
+    user = make_staff("analyst")
+    client = login_password_only(FormClient(), user)
+    client.post("/staff/passkeys/auth/begin/")
+    bogus = '{"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}}'
+    response = client.post("/staff/passkeys/auth/complete/", bogus, content_type="application/json")
+    assert response.status_code >= 400
+    failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED, actor_username=user.username)
+    assert failed.details == {"stage": "passkey"}
+    assert AccessAttempt.objects.filter(username=user.username, failures_since_start=1).exists()
+    assert client.get("/staff/").status_code == 302  # still not signed in
