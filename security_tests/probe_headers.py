@@ -123,7 +123,7 @@ def main() -> None:
     )
     assert posted.status_code == 201, posted.content
 
-    values = {"<int:pk>": str(record.pk), "<str:reference>": "probe-1", "<str:token>": "probe-enrolment-link"}
+    values = {"<int:pk>": str(record.pk), "<str:reference>": "probe-1"}
     routes = route_paths(get_resolver())
     results: list[dict] = []
     anonymous = FormClient(raise_request_exception=False)

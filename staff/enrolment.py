@@ -91,6 +91,16 @@ def enrolment_link_create(*, user, created_by=None, hours: int | None = None) ->
     return link, token
 
 
+def enrolment_link_path(token: str) -> str:
+    """The link's path. The token rides in the query string, which the access logs leave out
+    (nginx logs $uri, gunicorn %(U)s); the page posts it back in the form body."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return f"{reverse('staff:enrol_link')}?{urlencode({'t': token})}"
+
+
 def enrolment_link_find(token: str) -> EnrolmentLink | None:
     if not token or len(token) > 100:
         return None

@@ -229,8 +229,9 @@ def _end_locked_session(request: HttpRequest, user) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def enrol_link_view(request: HttpRequest, token: str) -> HttpResponse:
+def enrol_link_view(request: HttpRequest) -> HttpResponse:
     """A one-time enrolment link: the account's password here starts one enrolment attempt."""
+    token = (request.POST if request.method == "POST" else request.GET).get("t", "")
     link = enrolment.enrolment_link_find(token)
     state = enrolment.enrolment_link_state(link)
     if state == "usable" and enrolment.has_second_factor(link.user):
@@ -241,18 +242,18 @@ def enrol_link_view(request: HttpRequest, token: str) -> HttpResponse:
     person = link.user.get_username()
     if request.method == "GET":
         enrolment.enrolment_link_opened(link=link)
-        return _page(request, "staff/enrol_link.html", {"form": EnrolLinkForm(), "person": person})
+        return _page(request, "staff/enrol_link.html", {"form": EnrolLinkForm(), "person": person, "token": token})
 
     form = EnrolLinkForm(request.POST)
     if not form.is_valid():
-        return _page(request, "staff/enrol_link.html", {"form": form, "person": person}, status=400)
+        return _page(request, "staff/enrol_link.html", {"form": form, "person": person, "token": token}, status=400)
     # Through authenticate(), so django-axes counts failures and refuses locked accounts.
     user = authenticate(request=request, username=person, password=form.cleaned_data["password"])
     if user is None:
         if getattr(request, "axes_locked_out", False):
             return _locked_out(request, person)
         form.add_error("password", "That password is not right for this account.")
-        return _page(request, "staff/enrol_link.html", {"form": form, "person": person}, status=400)
+        return _page(request, "staff/enrol_link.html", {"form": form, "person": person, "token": token}, status=400)
     if request.user.is_authenticated:
         logout(request)  # whoever was signed in here, this is now someone else's sign-in
     pending_start(request, user)
@@ -471,7 +472,7 @@ def enrolment_links(request: HttpRequest) -> HttpResponse:
                 form.add_error("username", refusal)
             else:
                 link, token = enrolment.enrolment_link_create(user=person, created_by=request.user)
-                url = request.build_absolute_uri(reverse("staff:enrol_link", args=[token]))
+                url = request.build_absolute_uri(enrolment.enrolment_link_path(token))
                 made = {"person": username, "url": url, "expires_at": link.expires_at}
                 form = EnrolmentLinkCreateForm()
                 status = 200

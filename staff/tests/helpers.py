@@ -32,8 +32,8 @@ def open_enrolment_link(client: Client, user, password: str = TEST_PASSWORD, *, 
     from staff.enrolment import enrolment_link_create
 
     _link, token = enrolment_link_create(user=user, created_by=manager)
-    client.get(f"/staff/enrol/link/{token}/")
-    response = client.post(f"/staff/enrol/link/{token}/", {"password": password})
+    client.get(f"/staff/enrol/link/?t={token}")
+    response = client.post("/staff/enrol/link/", {"t": token, "password": password})
     assert response.status_code == 302, response.content
     return client.get("/staff/enrol/")
 

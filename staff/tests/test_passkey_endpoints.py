@@ -31,7 +31,7 @@ def test_an_enrolment_link_and_the_password_get_registration_options(django_user
     user = django_user_model.objects.create_user("newcomer", password=TEST_PASSWORD)
     _link, token = enrolment_link_create(user=user)
     client = FormClient()
-    client.post(f"/staff/enrol/link/{token}/", {"password": TEST_PASSWORD})
+    client.post("/staff/enrol/link/", {"t": token, "password": TEST_PASSWORD})
     response = client.post("/staff/passkeys/register/begin/")
     assert response.status_code == 200
     options = response.json()

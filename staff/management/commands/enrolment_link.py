@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 
-from staff.enrolment import enrolment_link_create
+from staff.enrolment import enrolment_link_create, enrolment_link_path
 
 
 class Command(BaseCommand):
@@ -42,5 +41,5 @@ class Command(BaseCommand):
             raise CommandError(str(refusal)) from None
         if not base_url:
             base_url = f"https://{settings.WEBAUTHN_RP_ID}" if settings.PRODUCTION else "http://localhost:8000"
-        self.stdout.write(f"{base_url.rstrip('/')}{reverse('staff:enrol_link', args=[token])}")
+        self.stdout.write(f"{base_url.rstrip('/')}{enrolment_link_path(token)}")
         self.stderr.write(f"Good until {link.expires_at:%Y-%m-%d %H:%M %Z}, for one enrolment. Send it privately.")
