@@ -89,3 +89,36 @@ def test_a_newcomer_registers_a_passkey_through_an_enrolment_link_and_signs_in_w
 
 def credentials_pk(user) -> int:
     return WebAuthnCredential.objects.get(user=user).pk
+
+
+def test_a_signed_in_person_adds_a_passkey_from_the_account_page(live_server, windows, step, settings):
+    from staff.testing import make_staff, totp_now
+
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    base = live_server.url
+    user = make_staff("senior", "sam")
+    window = windows(base, "sam")
+    add_virtual_authenticator(window)
+    page = window.page
+
+    with step("01 sign in with the app"):
+        window.go("/staff/login/")
+        page.fill("input[name=username]", "sam")
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/staff/verify/**")
+        page.fill("input[name=otp_token]", totp_now(user.totp_device))
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/staff/verify/" not in url)
+
+    with step("02 add a passkey"):
+        window.go("/staff/")
+        # Registered, the page follows the server to the account page again.
+        with page.expect_navigation(timeout=20_000):
+            page.click("#passkey-register-button")
+        assert "Passkeys\n1" in page.inner_text("main")
+        window.assert_clean("after adding a passkey")
+
+    device = WebAuthnCredential.objects.get(user=user)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PASSKEY_REGISTERED, actor=user)
+    assert event.details == {"passkey": device.pk, "via": "account page"}
