@@ -56,12 +56,26 @@ class StaffWebAuthnHelper(WebAuthnHelper):
         return origins
 
 
+def available_here(request) -> bool:
+    """Can a browser make or use a passkey for this site at the address it is on?
+
+    Only at the RP ID or a subdomain of it: at http://127.0.0.1:8000, say, the
+    browser would refuse, so the pages offer the other factors only.
+    """
+    host = urlsplit(f"//{request.get_host()}").hostname or ""
+    rp_id = settings.OTP_WEBAUTHN_RP_ID
+    return host == rp_id or host.endswith("." + rp_id)
+
+
 def passkey_count(user) -> int:
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).count()
 
 
-def passkey_config(request) -> dict:
-    """What the library's JavaScript reads from the page (json_script "otp_webauthn_config")."""
+def passkey_config(request) -> dict | None:
+    """What the library's JavaScript reads from the page (json_script "otp_webauthn_config");
+    None where passkeys cannot work (see available_here), and then no script is loaded."""
+    if not available_here(request):
+        return None
     return {
         "autocompleteLoginFieldSelector": None,
         "nextFieldSelector": "input[name='next']",

@@ -111,10 +111,14 @@ def _verify_context(request: HttpRequest, user, form) -> dict:
     # The person is named from `user` itself: between the two steps request.user
     # is still anonymous, so {{ user }} in the template would be blank (issue 18).
     has_passkey = passkeys.passkey_count(user) > 0
-    context = {"form": form, "person": user.get_username(), "has_passkey": has_passkey}
-    if has_passkey:
-        context["passkey_config"] = passkeys.passkey_config(request)
-    return context
+    config = passkeys.passkey_config(request) if has_passkey else None
+    return {
+        "form": form,
+        "person": user.get_username(),
+        "has_passkey": has_passkey,
+        "passkey_config": config,
+        "passkey_rp_id": settings.OTP_WEBAUTHN_RP_ID,
+    }
 
 
 def _locked_out(request: HttpRequest, username: str = "") -> HttpResponse:
@@ -336,6 +340,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "issuer": settings.OTP_TOTP_ISSUER,
         "passkey_config": passkeys.passkey_config(request),
+        "passkey_rp_id": settings.OTP_WEBAUTHN_RP_ID,
     }
     return _page(request, "staff/enrol.html", context, status=status)
 
@@ -385,6 +390,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_totp": _has_authenticator(request.user),
         "passkeys": passkeys.passkey_count(request.user),
         "passkey_config": passkeys.passkey_config(request),
+        "passkey_rp_id": settings.OTP_WEBAUTHN_RP_ID,
     }
     return render(request, "staff/home.html", context)
 
