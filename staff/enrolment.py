@@ -45,17 +45,32 @@ def has_second_factor(user) -> bool:
     return user_has_device(user, confirmed=True)
 
 
+def has_primary_factor(user) -> bool:
+    """An authenticator app or a passkey: what a link enrols. Recovery codes alone are a way
+    back in, not a factor to enrol around: a manager may give such an account a link."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
 def enrolment_link_refusal(*, actor, user) -> str:
     """Why `actor` may not make an enrolment link for `user`; "" when they may.
 
     The same narrowing as staff.admin: nobody for themselves, superusers and
-    Managers only by a superuser. And never for an account that still has a
-    second factor: a lost one is removed first (in the admin), on the trail.
+    Managers only by a superuser. And never for an account that still has an
+    authenticator app or a passkey: a lost one is removed first (in the admin),
+    on the trail. Recovery codes alone do not stop a link, and are kept.
     """
     if not user.is_active:
         return f"{user.get_username()}'s account is deactivated."
-    if has_second_factor(user):
-        return f"{user.get_username()} already has a second factor. If it is lost, remove it in the admin first."
+    if has_primary_factor(user):
+        return (
+            f"{user.get_username()} already has an authenticator app or a passkey. "
+            "If it is lost, remove it in the admin first."
+        )
     if actor is None:  # the command line: whoever can run it already holds the server
         return ""
     if actor.pk == user.pk:

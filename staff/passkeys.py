@@ -98,7 +98,7 @@ def _registrant(request):
     if pending is None:
         return None, None
     attempt = enrolment.attempt_for(request, pending)
-    if attempt is None or enrolment.has_second_factor(pending):
+    if attempt is None or enrolment.has_primary_factor(pending):
         return None, None
     return pending, attempt["link"]
 

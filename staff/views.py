@@ -238,7 +238,7 @@ def enrol_link_view(request: HttpRequest) -> HttpResponse:
     token = (request.POST if request.method == "POST" else request.GET).get("t", "")
     link = enrolment.enrolment_link_find(token)
     state = enrolment.enrolment_link_state(link)
-    if state == "usable" and enrolment.has_second_factor(link.user):
+    if state == "usable" and enrolment.has_primary_factor(link.user):
         state = "enrolled"
     if state != "usable":
         enrolment.enrolment_link_refused(link=link, reason=state)
@@ -279,11 +279,11 @@ def _enrolling(request: HttpRequest):
     if user is None:
         return redirect(_with_next("staff:login", request))
     if pending or not user.is_verified():
-        if enrolment.has_second_factor(user):
+        attempt = enrolment.attempt_for(request, user) if pending else None
+        if enrolment.has_primary_factor(user) or (attempt is None and enrolment.has_second_factor(user)):
             # Replacing a factor needs a manager to remove the old one first:
             # otherwise a stolen password alone could enrol the thief's phone.
             return redirect(_with_next("staff:verify", request))
-        attempt = enrolment.attempt_for(request, user) if pending else None
         if attempt is None:
             return _no_second_factor(request, user)
         return user, attempt["link"], True
@@ -329,7 +329,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             actor_username=user.get_username(),
             action=AuditEvent.Action.ENROLMENT_STARTED,
             target=user,
-            summary="Opened the enrolment page (a new authenticator secret shown)",
+            summary="Opened the enrolment page (the attempt's own authenticator secret shown)",
             details={"link": link_id},
         )
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]

@@ -162,3 +162,19 @@ def test_the_token_rides_in_the_query_string_which_the_access_logs_leave_out(new
     page = FormClient().get(enrolment_link_path(token)).content.decode()
     # The form sends it back in its body, not in the address.
     assert 'action="/staff/enrol/link/"' in page and f'name="t" value="{token}"' in page
+
+
+def test_an_account_with_only_recovery_codes_may_get_a_link_and_keeps_its_codes(manager_client, newcomer):
+    from staff.services import recovery_codes_left
+
+    recovery_codes_make(newcomer)
+    response, url = link_url(manager_client)
+    assert response.status_code == 200 and url
+    client = FormClient()
+    client.get(url)
+    client.post("/staff/enrol/link/", {"t": url.split("?t=", 1)[1], "password": TEST_PASSWORD})
+    assert client.get("/staff/enrol/").status_code == 200
+    response = client.post("/staff/enrol/", {"otp_token": enrolment_code(client)})
+    assert response.status_code == 302 and is_signed_in(client)
+    assert TOTPDevice.objects.filter(user=newcomer, confirmed=True).count() == 1
+    assert recovery_codes_left(user=newcomer) == 10
