@@ -38,6 +38,27 @@ def production_shape(app_configs, **kwargs) -> list[Warning]:
     return found
 
 
+@register(Tags.security, deploy=True)
+def passkey_relying_party(app_configs, **kwargs) -> list[Warning]:
+    if settings.PRODUCTION and not _rp_id_matches_a_host(settings.OTP_WEBAUTHN_RP_ID, settings.ALLOWED_HOSTS):
+        return [
+            Warning(
+                f"WEBAUTHN_RP_ID is {settings.OTP_WEBAUTHN_RP_ID!r}, which is not the domain of any of "
+                "ALLOWED_HOSTS: no browser will make or use a staff passkey for this site.",
+                hint="Set WEBAUTHN_RP_ID to the staff site's domain (and WEBAUTHN_ORIGINS to its https:// origin).",
+                id="reportsite.W004",
+            )
+        ]
+    return []
+
+
+def _rp_id_matches_a_host(rp_id: str, hosts: list[str]) -> bool:
+    """A passkey's RP ID must be the page's host or a parent domain of it (and never localhost in production)."""
+    if not rp_id or rp_id == "localhost":
+        return False
+    return any(host.lstrip(".") == rp_id or host.lstrip(".").endswith("." + rp_id) for host in hosts)
+
+
 @register(Tags.security)
 def csrf_middleware_installed(app_configs, **kwargs) -> list[Error]:
     """Django's security.W003 knows its CSRF middleware only by name; ours is a subclass (silenced there)."""

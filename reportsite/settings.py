@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "reportsite",
     "reports",
@@ -252,6 +253,25 @@ STAFF_MAX_SESSION = timedelta(hours=env_int("STAFF_MAX_SESSION_HOURS", 12, minim
 SESSION_COOKIE_AGE = int(STAFF_MAX_SESSION.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "reportsite")
+# A person with no second factor enrols only through a one-time link a manager
+# makes (docs/staff-security.md); this is how long such a link stays good.
+ENROLMENT_LINK_HOURS = env_int("ENROLMENT_LINK_HOURS", 24, minimum=1)
+# Passkeys (WebAuthn) as a second factor. The RP ID is the site's domain, with
+# no scheme or port (browsers refuse an IP address: use http://localhost:8000
+# in development); origins are the exact https://host[:port] the staff pages
+# are served from. Changing the RP ID orphans every registered passkey.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_ID = WEBAUTHN_RP_ID
+OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "reportsite staff")
+# (An empty WEBAUTHN_ORIGINS= in a copied .env.example means the default, too.)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or (
+    [f"https://{WEBAUTHN_RP_ID}"] if PRODUCTION else ["http://localhost:8000"]
+)
+# Outside production the page's own origin is accepted too when its host is the
+# RP ID (any port), so a test server on a random port works; see staff.passkeys.
+OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.StaffWebAuthnHelper"
+# A passkey is a second factor here, never a way in without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # django-axes: pause a name at one address after repeated failures, and an
 # account everywhere after many more from many addresses (staff.lockout).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)

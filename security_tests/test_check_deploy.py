@@ -17,8 +17,11 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
 
 def test_check_deploy_fails_when_production_is_misconfigured(tmp_path):
     """The same command catches a configuration that is not production-ready (it can fail)."""
-    env = production.production_env(tmp_path, CLIENT_IP_META_KEY="REMOTE_ADDR", SECURE_HSTS_SECONDS="0")
+    env = production.production_env(
+        tmp_path, CLIENT_IP_META_KEY="REMOTE_ADDR", SECURE_HSTS_SECONDS="0", WEBAUTHN_RP_ID="localhost"
+    )
     done = production.run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert done.returncode != 0
     assert "reportsite.W001" in done.stderr
     assert "security.W004" in done.stderr
+    assert "reportsite.W004" in done.stderr

@@ -7,7 +7,8 @@
 
 A staff view needs, in this order: a logged-in, active account (else the
 login page, coming back here afterwards); a passed second factor (else the
-verify page, or the enrol page for someone who has no device yet; someone
+verify page, which sends someone with no factor yet on: to the enrolment
+page if they came through a one-time link, else to ask for one; someone
 who has only passed the password step is not logged in yet, see
 staff.sessions.PENDING, and is sent there too); and the
 permission, if one is named (else a 403 page). Every answer, refusals
@@ -25,7 +26,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django_otp import user_has_device
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -56,10 +56,13 @@ def staff_gate(request: HttpRequest, permission: str | None = None) -> HttpRespo
         # Past the password but not yet the second factor: that is where to go on.
         pending = pending_user(request) if not user.is_authenticated else None
         if pending is not None:
-            return _to("staff:verify" if user_has_device(pending) else "staff:enrol", request)
+            # Someone with no factor yet is pending only while enrolling through
+            # a one-time link (staff.enrolment); the verify page sends them on.
+            return _to("staff:verify", request)
         return _to("staff:login", request)
     if not user.is_verified():
-        return _to("staff:verify" if user_has_device(user) else "staff:enrol", request)
+        # With no factor, the verify page says to ask a manager for an enrolment link.
+        return _to("staff:verify", request)
     if permission and not user.has_perm(permission):
         return staff_refusal(request, permission)
     return None

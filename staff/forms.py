@@ -33,6 +33,18 @@ class EnrolForm(forms.Form):
     )
 
 
+class EnrolLinkForm(forms.Form):
+    password = forms.CharField(strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class EnrolmentLinkCreateForm(forms.Form):
+    username = forms.CharField(
+        label="Staff account",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Person", required=False, max_length=150)
     action = forms.ChoiceField(label="Action", required=False)

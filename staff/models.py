@@ -68,6 +68,12 @@ class AuditEvent(models.Model):
         ACCOUNT_CHANGE_APPLIED = "account_change_applied", "Applied an account change"
         ACCOUNT_CHANGE_EXPIRED = "account_change_expired", "An account change request expired"
         ACCOUNT_DEACTIVATED = "account_deactivated", "Deactivated an account"
+        # Second-factor enrolment through one-time links (staff.enrolment).
+        ENROLMENT_LINK_CREATED = "enrolment_link_created", "Made an enrolment link"
+        ENROLMENT_LINK_OPENED = "enrolment_link_opened", "Opened an enrolment link"
+        ENROLMENT_LINK_REFUSED = "enrolment_link_refused", "Refused an enrolment link"
+        ENROLMENT_STARTED = "enrolment_started", "Started enrolling a second factor"
+        PASSKEY_REGISTERED = "passkey_registered", "Registered a passkey"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -205,3 +211,35 @@ class AccountChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.target_id} ({self.state})"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link a manager makes so that one person can enrol a second factor.
+
+    Only a SHA-256 digest of the token is stored; the link itself is shown
+    once, to the manager who made it. A link is good until `expires_at`, for
+    one enrolment; making a newer link for the same person, or that person
+    enrolling, ends every older one (`ended_at`).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"enrolment link {self.pk} for user {self.user_id}"
+
+    def usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.ended_at is None and self.expires_at > now

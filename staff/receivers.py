@@ -35,6 +35,9 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     summary = {
         "second_factor": "Wrong second-factor code",
         "enrolment": "Wrong code while enrolling an authenticator",
+        "enrolment_link": "Wrong password at an enrolment link",
+        "passkey": "Passkey sign-in failed",
+        "passkey_registration": "Passkey registration failed",
     }.get(stage, "Wrong username or password, or refused")
     audit_record(
         actor=None,

@@ -1,4 +1,4 @@
-"""Second-factor writes: enrolment, recovery codes, checking a code."""
+"""Second-factor writes: recovery codes, checking a code (enrolment: staff.enrolment)."""
 
 from __future__ import annotations
 
@@ -29,26 +29,6 @@ def recovery_code_display(code: str) -> str:
 def _normalise(code: str) -> str:
     """Spaces and hyphens are for reading; people type codes either way."""
     return "".join(code.split()).replace("-", "").lower()
-
-
-def totp_pending_device(*, user) -> TOTPDevice:
-    """The unconfirmed device being enrolled; the same one on every reload until confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
-    return device
-
-
-@transaction.atomic
-def totp_enrol_confirm(*, user, device: TOTPDevice, code: str) -> bool:
-    """Confirm the pending device if `code` is right; drop any other TOTP device."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-    if not device.verify_token(_normalise(code)):
-        return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    return True
 
 
 @transaction.atomic

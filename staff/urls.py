@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import account_views, views
+from staff import account_views, passkeys, views
 
 app_name = "staff"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("verify/", views.verify_view, name="verify"),
     path("enrol/", views.enrol_view, name="enrol"),
+    path("enrol/link/", views.enrol_link_view, name="enrol_link"),
+    path("enrolment-links/", views.enrolment_links, name="enrolment_links"),
+    path("passkeys/register/begin/", passkeys.RegisterBegin.as_view(), name="passkey_register_begin"),
+    path("passkeys/register/complete/", passkeys.RegisterComplete.as_view(), name="passkey_register_complete"),
+    path("passkeys/auth/begin/", passkeys.AuthBegin.as_view(), name="passkey_auth_begin"),
+    path("passkeys/auth/complete/", passkeys.AuthComplete.as_view(), name="passkey_auth_complete"),
+    path("passkeys/jsi18n/", passkeys.passkey_catalog, name="passkey_catalog"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password"),
     path("recovery-codes/", views.recovery_codes_new, name="recovery_codes"),

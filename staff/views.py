@@ -26,7 +26,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
@@ -37,12 +37,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff import services
+from staff import enrolment, passkeys, selectors, services
 from staff.access import staff_view
 from staff.audit import audit_record
 from staff.export import audit_csv_lines
-from staff.forms import AuditFilterForm, CodeForm, EnrolForm, LoginForm
-from staff.models import AuditEvent
+from staff.forms import AuditFilterForm, CodeForm, EnrolForm, EnrolLinkForm, EnrolmentLinkCreateForm, LoginForm
+from staff.models import AuditEvent, RecoveryCodeDevice
 from staff.qr import qr_svg
 from staff.roles import role_names
 from staff.selectors import audit_events_filtered
@@ -108,6 +108,20 @@ def _has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def _verify_context(request: HttpRequest, user, form) -> dict:
+    # The person is named from `user` itself: between the two steps request.user
+    # is still anonymous, so {{ user }} in the template would be blank (issue 18).
+    has_passkey = passkeys.passkey_count(user) > 0
+    config = passkeys.passkey_config(request) if has_passkey else None
+    return {
+        "form": form,
+        "person": user.get_username(),
+        "has_passkey": has_passkey,
+        "passkey_config": config,
+        "passkey_rp_id": settings.OTP_WEBAUTHN_RP_ID,
+    }
+
+
 def _locked_out(request: HttpRequest, username: str = "") -> HttpResponse:
     from staff.lockout import lockout_pause
 
@@ -144,9 +158,25 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return _page(request, "staff/login.html", {"form": form}, status=400)
     if request.user.is_authenticated:
         logout(request)  # someone else's unverified session: not carried over
+    if not enrolment.has_second_factor(user):
+        # A password alone never leads to an enrolment secret: that takes a
+        # one-time link from a manager (staff.enrolment).
+        return _no_second_factor(request, user)
     # Not logged in yet: that waits for the second factor.
     pending_start(request, user)
-    return redirect(_with_next("staff:verify" if _has_authenticator(user) else "staff:enrol", request))
+    return redirect(_with_next("staff:verify", request))
+
+
+def _no_second_factor(request: HttpRequest, user) -> HttpResponse:
+    pending_clear(request)
+    audit_record(
+        actor=None,
+        actor_username=user.get_username(),
+        action=AuditEvent.Action.LOGIN_FAILED,
+        summary="Right password, but no second factor yet: needs an enrolment link",
+        details={"stage": "no_second_factor"},
+    )
+    return _page(request, "staff/no_second_factor.html", {"person": user.get_username()}, status=403)
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,10 +186,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("staff:login", request))
     if not pending and user.is_verified():
         return redirect(_next_url(request))
-    if not _has_authenticator(user):
-        return redirect(_with_next("staff:enrol", request))
+    if not enrolment.has_second_factor(user):
+        if pending and enrolment.attempt_for(request, user) is not None:
+            return redirect(_with_next("staff:enrol", request))
+        return _no_second_factor(request, user)
     if request.method == "GET":
-        return _page(request, "staff/verify.html", {"form": CodeForm()})
+        return _page(request, "staff/verify.html", _verify_context(request, user, CodeForm()))
 
     form = CodeForm(request.POST)
     credentials = {"username": user.get_username(), "stage": "second_factor"}
@@ -167,18 +199,18 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         # Locked out meanwhile (from another client, say): this session ends too.
         return _end_locked_session(request, user)
     if not form.is_valid():
-        return _page(request, "staff/verify.html", {"form": form}, status=400)
+        return _page(request, "staff/verify.html", _verify_context(request, user, form), status=400)
 
     check = services.second_factor_check(user=user, code=form.cleaned_data["otp_token"])
     if check.device is None:
         if check.throttled_seconds:
             form.add_error(None, f"Too many wrong codes. Wait {check.throttled_seconds} seconds, then try again.")
-            return _page(request, "staff/verify.html", {"form": form}, status=429)
+            return _page(request, "staff/verify.html", _verify_context(request, user, form), status=429)
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             return _end_locked_session(request, user)
         form.add_error(None, "That code did not work. Codes change every 30 seconds and each works once.")
-        return _page(request, "staff/verify.html", {"form": form}, status=400)
+        return _page(request, "staff/verify.html", _verify_context(request, user, form), status=400)
 
     _sign_in_complete(request, user, check.device, pending)
     method = "recovery_code" if check.recovery else "totp"
@@ -204,17 +236,75 @@ def _end_locked_session(request: HttpRequest, user) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def enrol_view(request: HttpRequest) -> HttpResponse:
+def enrol_link_view(request: HttpRequest) -> HttpResponse:
+    """A one-time enrolment link: the account's password here starts one enrolment attempt."""
+    token = (request.POST if request.method == "POST" else request.GET).get("t", "")
+    link = enrolment.enrolment_link_find(token)
+    state = enrolment.enrolment_link_state(link)
+    if state == "usable" and enrolment.has_primary_factor(link.user):
+        state = "enrolled"
+    if state != "usable":
+        enrolment.enrolment_link_refused(link=link, reason=state)
+        return _page(request, "staff/enrol_link_invalid.html", {"state": state}, status=404 if link is None else 410)
+    person = link.user.get_username()
+    if request.method == "GET":
+        enrolment.enrolment_link_opened(link=link)
+        return _page(request, "staff/enrol_link.html", {"form": EnrolLinkForm(), "person": person, "token": token})
+
+    form = EnrolLinkForm(request.POST)
+    if not form.is_valid():
+        return _page(request, "staff/enrol_link.html", {"form": form, "person": person, "token": token}, status=400)
+    # Through authenticate(), so django-axes counts failures and refuses locked accounts.
+    user = authenticate(request=request, username=person, password=form.cleaned_data["password"])
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            return _locked_out(request, person)
+        form.add_error("password", "That password is not right for this account.")
+        return _page(request, "staff/enrol_link.html", {"form": form, "person": person, "token": token}, status=400)
+    if request.user.is_authenticated:
+        logout(request)  # whoever was signed in here, this is now someone else's sign-in
+    pending_start(request, user)
+    enrolment.attempt_start(request, user=user, link=link)
+    audit_record(
+        actor=None,
+        actor_username=person,
+        action=AuditEvent.Action.ENROLMENT_STARTED,
+        target=user,
+        summary="Passed the password at an enrolment link",
+        details={"link": link.pk},
+    )
+    return redirect("staff:enrol")
+
+
+def _enrolling(request: HttpRequest):
+    """(user, link id, pending) for whoever may enrol here, or a response sending them elsewhere."""
     user, pending = _signing_in(request)
     if user is None:
         return redirect(_with_next("staff:login", request))
+    if pending or not user.is_verified():
+        attempt = enrolment.attempt_for(request, user) if pending else None
+        if enrolment.has_primary_factor(user) or (attempt is None and enrolment.has_second_factor(user)):
+            # Replacing a factor needs two managers to remove the old one first:
+            # otherwise a stolen password alone could enrol the thief's phone.
+            return redirect(_with_next("staff:verify", request))
+        if attempt is None:
+            return _no_second_factor(request, user)
+        return user, attempt["link"], True
+    # Signed in past the second factor (say with a recovery code) and adding an app.
     if _has_authenticator(user):
-        # Replacing an authenticator needs two managers to remove the old one first:
-        # otherwise a stolen password alone could enrol the thief's phone.
-        verified = not pending and user.is_verified()
-        return redirect(_next_url(request) if verified else _with_next("staff:verify", request))
+        return redirect(_next_url(request))
+    return user, None, False
 
-    device = services.totp_pending_device(user=user)
+
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    found = _enrolling(request)
+    if isinstance(found, HttpResponse):
+        return found
+    user, link_id, pending = found
+    # One secret per attempt, kept in this session only: nobody else is ever shown it.
+    key = enrolment.totp_key_for(request, user)
+    device = enrolment.totp_config(user=user, key=key)
     form = EnrolForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -224,28 +314,60 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         if not AxesProxyHandler.is_allowed(request, credentials):
             return _end_locked_session(request, user)
         if form.is_valid():
-            if services.totp_enrol_confirm(user=user, device=device, code=form.cleaned_data["otp_token"]):
-                return _enrolled(request, user, device, pending)
+            result = enrolment.totp_enrol(user=user, key=key, code=form.cleaned_data["otp_token"], link_id=link_id)
+            if result.device is not None:
+                return enrolment_finished(request, user, result.device, method="totp")
+            if result.refused:
+                enrolment.attempt_clear(request)
+                pending_clear(request)
+                messages.error(request, result.refused)
+                return redirect("staff:login")
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
                 return _end_locked_session(request, user)
             form.add_error("otp_token", "That code did not match. Check the time on your phone and try the next code.")
+    else:
+        audit_record(
+            actor=None if pending else user,
+            actor_username=user.get_username(),
+            action=AuditEvent.Action.ENROLMENT_STARTED,
+            target=user,
+            summary="Opened the enrolment page (the attempt's own authenticator secret shown)",
+            details={"link": link_id},
+        )
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
     context = {
         "form": form,
+        "person": user.get_username(),
         "qr": qr_svg(device.config_url),
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "issuer": settings.OTP_TOTP_ISSUER,
+        "passkey_config": passkeys.passkey_config(request),
+        "passkey_rp_id": settings.OTP_WEBAUTHN_RP_ID,
     }
     return _page(request, "staff/enrol.html", context, status=status)
 
 
-def _enrolled(request: HttpRequest, user, device: TOTPDevice, pending: bool) -> HttpResponse:
-    device.refresh_from_db()
-    codes = services.recovery_codes_issue(user=user)
+def enrolment_finished(request: HttpRequest, user, device, *, method: str) -> HttpResponse | None:
+    """A new factor is saved: sign in with it (if not yet) and put it on the trail.
+
+    Recovery codes are made only for someone who has none: an account that
+    already holds some keeps them. For a passkey (a JSON request) the codes
+    are made from the account page, which asks for them; returns None then.
+    """
+    pending = pending_user(request) is not None
+    enrolment.attempt_clear(request)
     _sign_in_complete(request, user, device, pending)
-    audit_record(actor=user, action=AuditEvent.Action.ENROLLED, target=device, summary="Enrolled an authenticator app")
-    audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Signed in", details={"method": "totp"})
+    what = "a passkey" if method == "passkey" else "an authenticator app"
+    audit_record(actor=user, action=AuditEvent.Action.ENROLLED, target=device, summary=f"Enrolled {what}")
+    if pending:
+        audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Signed in", details={"method": method})
+    if method == "passkey":
+        return None
+    if services.recovery_codes_left(user=user) or RecoveryCodeDevice.objects.filter(user=user).exists():
+        messages.success(request, "Your authenticator app is set up. Your recovery codes are unchanged.")
+        return redirect(_next_url(request))
+    codes = services.recovery_codes_issue(user=user)
     # Shown in this response only: only a keyed hash of each is stored
     # (staff.recovery), so they can never be shown again.
     context = {"codes": codes, "first_time": True, "next": _next_url(request)}
@@ -268,6 +390,10 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "roles": role_names(request.user),
         "recovery_left": services.recovery_codes_left(user=request.user),
+        "has_totp": _has_authenticator(request.user),
+        "passkeys": passkeys.passkey_count(request.user),
+        "passkey_config": passkeys.passkey_config(request),
+        "passkey_rp_id": settings.OTP_WEBAUTHN_RP_ID,
     }
     return render(request, "staff/home.html", context)
 
@@ -332,3 +458,38 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(audit_csv_lines(events.iterator(chunk_size=2000)), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return response
+
+
+@staff_view("auth.change_user")
+@require_http_methods(["GET", "POST"])
+def enrolment_links(request: HttpRequest) -> HttpResponse:
+    """A manager makes a one-time enrolment link for someone with no second factor yet."""
+    form = EnrolmentLinkCreateForm(request.POST or None)
+    made = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            username = form.cleaned_data["username"].strip()
+            person = get_user_model().objects.filter(username=username).first()
+            refusal = (
+                enrolment.enrolment_link_refusal(actor=request.user, user=person)
+                if person
+                else f"There is no account called {username}."
+            )
+            if refusal:
+                form.add_error("username", refusal)
+            else:
+                link, token = enrolment.enrolment_link_create(user=person, created_by=request.user)
+                url = request.build_absolute_uri(enrolment.enrolment_link_path(token))
+                made = {"person": username, "url": url, "expires_at": link.expires_at}
+                form = EnrolmentLinkCreateForm()
+                status = 200
+    context = {
+        "form": form,
+        "made": made,
+        "waiting": selectors.accounts_without_second_factor(),
+        "links": selectors.enrolment_links_recent(),
+        "hours": settings.ENROLMENT_LINK_HOURS,
+    }
+    return render(request, "staff/enrolment_links.html", context, status=status)

@@ -38,6 +38,7 @@ def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
         CSRF_TRUSTED_ORIGINS=f"https://{HOST}",
+        WEBAUTHN_RP_ID=HOST,
         CLIENT_IP_META_KEY="HTTP_X_REAL_IP",
         CACHE_URL="redis://127.0.0.1:6379/15",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/15",

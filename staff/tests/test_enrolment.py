@@ -4,9 +4,10 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from staff.enrolment import ENROLLING
 from staff.models import AuditEvent
-from testsupport.personas import TEST_PASSWORD, login_verified, make_staff, totp_now
-from testsupport.staff import is_signed_in, send_code, sign_in_password
+from testsupport.personas import TEST_PASSWORD, login_verified, make_staff
+from testsupport.staff import enrolment_code, is_signed_in, open_enrolment_link, send_code, sign_in_password
 
 pytestmark = pytest.mark.django_db
 
@@ -21,37 +22,40 @@ def newcomer(django_user_model):
     return user
 
 
-def pending_device(user) -> TOTPDevice:
-    return TOTPDevice.objects.get(user=user, confirmed=False)
-
-
-def test_someone_without_an_authenticator_is_sent_to_enrol(client, newcomer):
+def test_someone_without_a_second_factor_is_told_to_ask_for_an_enrolment_link(client, newcomer):
     response = sign_in_password(client, "newcomer")
-    assert response["Location"].startswith("/staff/enrol/")
-    assert client.get("/staff/")["Location"].startswith("/staff/enrol/")
+    assert response.status_code == 403
+    assert "enrolment link" in response.content.decode()
+    assert client.get("/staff/")["Location"].startswith("/staff/login/")
+    failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED, actor_username="newcomer")
+    assert failed.details == {"stage": "no_second_factor"}
 
 
 def test_the_enrol_page_draws_the_qr_code_itself_and_shows_the_secret(client, newcomer):
-    sign_in_password(client, "newcomer")
-    body = client.get("/staff/enrol/").content.decode()
-    secret = pending_device(newcomer).config_url.split("secret=")[1].split("&")[0]
+    body = open_enrolment_link(client, newcomer).content.decode()
+    secret = (
+        TOTPDevice(key=client.session[ENROLLING]["totp_key"], user=newcomer)
+        .config_url.split("secret=")[1]
+        .split("&")[0]
+    )
     assert "<svg" in body and "<path" in body
     assert "data:" not in body
     assert "<img" not in body
     assert "".join(re.findall(r"<span>([A-Z2-7]{1,4})</span>", body)) == secret
 
 
-def test_reloading_the_enrol_page_keeps_the_same_secret(client, newcomer):
-    sign_in_password(client, "newcomer")
-    client.get("/staff/enrol/")
-    client.get("/staff/enrol/")
-    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+def test_reloading_the_enrol_page_keeps_the_same_secret_in_that_session(client, newcomer):
+    first = open_enrolment_link(client, newcomer).content
+    assert client.get("/staff/enrol/").content.count(b"<span>") == first.count(b"<span>")
+    assert re.findall(rb"<span>([A-Z2-7]{1,4})</span>", first) == re.findall(
+        rb"<span>([A-Z2-7]{1,4})</span>", client.get("/staff/enrol/").content
+    )
+    assert not TOTPDevice.objects.filter(user=newcomer).exists()
 
 
 def test_a_wrong_code_does_not_confirm_the_authenticator(client, newcomer):
-    sign_in_password(client, "newcomer")
-    client.get("/staff/enrol/")
-    right = totp_now(pending_device(newcomer))
+    open_enrolment_link(client, newcomer)
+    right = enrolment_code(client)
     response = client.post("/staff/enrol/", {"otp_token": "123456" if right != "123456" else "654321"})
     assert response.status_code == 400
     assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
@@ -59,9 +63,8 @@ def test_a_wrong_code_does_not_confirm_the_authenticator(client, newcomer):
 
 
 def test_the_right_code_confirms_it_and_shows_ten_recovery_codes_once(client, newcomer):
-    sign_in_password(client, "newcomer")
-    client.get("/staff/enrol/")
-    response = client.post("/staff/enrol/", {"otp_token": totp_now(pending_device(newcomer))})
+    open_enrolment_link(client, newcomer)
+    response = client.post("/staff/enrol/", {"otp_token": enrolment_code(client)})
     assert response.status_code == 200
     codes = re.findall(r'<span class="code">([a-z2-9]{5}-[a-z2-9]{5})</span>', response.content.decode())
     assert len(set(codes)) == 10
@@ -85,9 +88,8 @@ def test_someone_with_an_authenticator_cannot_enrol_another_with_only_the_passwo
 
 
 def test_after_enrolling_the_next_sign_in_asks_for_a_code(client, newcomer):
-    sign_in_password(client, "newcomer")
-    client.get("/staff/enrol/")
-    client.post("/staff/enrol/", {"otp_token": totp_now(pending_device(newcomer))})
+    open_enrolment_link(client, newcomer)
+    client.post("/staff/enrol/", {"otp_token": enrolment_code(client)})
     client.post("/staff/logout/")
     assert sign_in_password(client, "newcomer")["Location"].startswith("/staff/verify/")
 
@@ -110,9 +112,8 @@ def test_new_recovery_codes_replace_the_old_ones(client):
 def test_wrong_codes_while_enrolling_count_towards_the_lockout(client, newcomer, settings):
     settings.AXES_FAILURE_LIMIT = 5
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    sign_in_password(client, "newcomer")
-    client.get("/staff/enrol/")
-    right = totp_now(pending_device(newcomer))
+    open_enrolment_link(client, newcomer)
+    right = enrolment_code(client)
     wrong = "123456" if right != "123456" else "654321"
     statuses = [client.post("/staff/enrol/", {"otp_token": wrong}).status_code for _ in range(5)]
     assert statuses == [400, 400, 400, 400, 429]
