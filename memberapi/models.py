@@ -56,6 +56,7 @@ class Scope(models.TextChoices):
     URLLIST_READ = "urllist:read", "Read the URL list"
     REPORTS_WRITE = "reports:write", "Send reports"
     REPORTS_READ = "reports:read", "Read the status of its own reports"
+    EXCHANGE = "exchange", "Exchange reports as a partner hotline (exchange app)"
 
 
 class ApiKey(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = i18n_patterns(path("", include("reports.urls")), prefix_default_la
     path("staff/", include("staff.urls")),
     path("triage/", include("triage.urls")),
     path("takedown/", include("takedown.urls")),
+    path("api/v1/exchange/", include("exchange.urls")),
     path("api/v1/", include("memberapi.urls")),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),

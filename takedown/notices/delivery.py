@@ -98,6 +98,10 @@ def _send(batch: NoticeBatch, rendered: render.Rendered) -> int | None:
         raise render.RenderError("the batch lists no addresses")
     if batch.channel == NoticeBatch.Channel.WEBHOOK:
         return webhook.webhook_send(batch, rendered)
+    if batch.channel == NoticeBatch.Channel.EXCHANGE:
+        from exchange.outbound import forward_send  # the exchange app builds on this machinery
+
+        return forward_send(batch)
     mail.email_send(batch, rendered)
     return None
 
