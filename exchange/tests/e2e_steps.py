@@ -62,7 +62,10 @@ def partner(*, name: str, api_url: str, api_key: str, secret: str, routes_to: st
     else:
         # Our own home hosting provider's abuse desk, for our notices.
         Recipient.objects.create(
-            kind=Recipient.Kind.HOSTING_PROVIDER, name="Example Hosting", email="abuse@host.example", cidrs="192.0.2.0/24"
+            kind=Recipient.Kind.HOSTING_PROVIDER,
+            name="Example Hosting",
+            email="abuse@host.example",
+            cidrs="192.0.2.0/24",
         )
     ExchangePartner.objects.create(
         name=name, recipient=recipient, member=Member.objects.get(name=name), api_url=api_url, api_key=api_key,
@@ -188,7 +191,15 @@ def gone(*, reference: str) -> dict:
     check(record, status=404)
     check(record, status=404)
     takedown = Takedown.objects.get(pk=record.pk)
-    return {"status": takedown.status, "closed_at": takedown.closed_at.isoformat() if takedown.closed_at else None}
+    return {"status": takedown.status, "closed_at": _iso(takedown.closed_at)}
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _seconds(duration) -> float | None:
+    return duration.total_seconds() if duration is not None else None
 
 
 def record_view(*, record: int) -> dict:
@@ -211,9 +222,9 @@ def record_view(*, record: int) -> dict:
         "forward": {"status": forward.status, "partner_reference": forward.partner_reference,
                     "sequence": forward.sequence, "outcome": forward.outcome} if forward else None,
         "events": events,
-        "takedown": {"status": takedown.status, "closed_at": takedown.closed_at.isoformat() if takedown.closed_at else None,
-                     "after_report_s": takedown.removal_after_report.total_seconds() if takedown.removal_after_report else None,
-                     "after_notice_s": takedown.removal_after_notice.total_seconds() if takedown.removal_after_notice else None},
+        "takedown": {"status": takedown.status, "closed_at": _iso(takedown.closed_at),
+                     "after_report_s": _seconds(takedown.removal_after_report),
+                     "after_notice_s": _seconds(takedown.removal_after_notice)},
         "page_status": page.status_code,
         "page": page.content.decode(),
     }  # fmt: skip

@@ -55,9 +55,8 @@ class Instance:
         return f"http://127.0.0.1:{self.port}"
 
     def manage(self, *args: str, timeout: float = 300) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout
-        )
+        command = [sys.executable, "manage.py", *args]
+        done = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise AssertionError(f"{self.name}: manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
