@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from exchange import statuses
 from exchange.models import ExchangePartner, Forward, ForwardEvent, InboundForward, StatusUpdate
 from triage.defang import defang
 
@@ -116,5 +117,18 @@ class InboundForwardAdmin(ReadOnlyAdmin):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(ReadOnlyAdmin):
-    list_display = ("inbound", "status", "sequence", "state", "attempts", "next_attempt_at", "sent_at")
+    list_display = ("inbound", "status", "sequence", "state", "attempts", "next_attempt_at", "sent_at", "last_error")
     list_filter = ("state", "status")
+    actions = ("send_again",)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("staff.manage_configuration"):
+            actions.pop("send_again", None)
+        return actions
+
+    @admin.action(description="Send the selected failed status updates again")
+    def send_again(self, request, queryset) -> None:
+        ids = queryset.values_list("pk", flat=True)
+        count = sum(statuses.update_resend(update_id=pk, user=request.user, request=request) for pk in ids)
+        self.message_user(request, f"{count} status update(s) will be sent again.", messages.SUCCESS)

@@ -193,6 +193,36 @@ def _attempt_failed(update: StatusUpdate, *, attempt: int, exc: Exception) -> st
     return FAILED if give_up else RETRY
 
 
+def update_resend(*, update_id: int, user, request=None) -> bool:
+    """A manager sends a failed status again (after the partner fixed its side); False if it had not failed.
+
+    Attempts start from zero; the same key goes out.
+    """
+    from staff.audit import audit_record
+    from staff.models import AuditEvent
+
+    if not user.has_perm("staff.manage_configuration"):
+        raise PermissionError("Only a manager can send a failed status again.")
+    with transaction.atomic():
+        updated = StatusUpdate.objects.filter(pk=update_id, state=State.FAILED).update(
+            state=State.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        if not updated:
+            return False
+        update = StatusUpdate.objects.select_related("inbound__partner").get(pk=update_id)
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.NOTICE_RESENT,
+            target=update,
+            summary=f"Status {update.status} to {update.inbound.partner.name} sent again after: "
+            f"{update.last_error[:200]}",
+            details={"update": update.pk, "partner": update.inbound.partner_id},
+            request=request,
+        )
+        transaction.on_commit(lambda: _queue_quietly(update_id), robust=True)
+    return True
+
+
 def _queue_quietly(update_id: int) -> None:
     from exchange import tasks
 

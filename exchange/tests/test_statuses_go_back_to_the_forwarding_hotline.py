@@ -116,3 +116,26 @@ def test_bulk_assessments_which_save_without_signals_are_found_by_the_beat(api, 
     records_bulk_assess(host=record.host, record_ids=[record.pk], assessor=senior, view=View(outcome="not_illegal"))
     assert statuses.exchange_pass()["owed"] == 1
     assert sent(api) == [("assessed", 2)]
+
+
+def test_a_manager_sends_a_failed_status_again_from_the_admin(
+    api, analyst, manager_client, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTICE_MAX_ATTEMPTS = 1
+    record = received(api)
+    api.failures_left = 1
+    assess(analyst, record, "not_illegal")
+    statuses.statuses_sync(record_id=record.pk)
+    update = StatusUpdate.objects.get()
+    assert statuses.update_deliver(update_id=update.pk) == "failed"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            "/admin/exchange/statusupdate/", {"action": "send_again", "_selected_action": [update.pk]}
+        )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    update.refresh_from_db()
+    assert update.state == "sent" and sent(api) == [("assessed", 2)]
+    from staff.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="notice_resent", target_id=str(update.pk)).exists()
