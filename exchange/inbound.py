@@ -95,6 +95,10 @@ def _description(partner: ExchangePartner, item: Item) -> str:
     found = meta["assessment"]
     hosting = meta["hosting"]
     parts = [f"Forwarded by partner hotline {partner.name}, their reference {item.reference}."]
+    from triage.models import SiteType
+
+    if found.get("site_type") in SiteType.values:
+        found = found | {"site_type": SiteType(found["site_type"]).label.lower()}
     if found.get("label"):
         details = ", ".join(
             str(v) for v in (found.get("label"), found.get("age_group") and f"age {found['age_group']}",

@@ -182,3 +182,24 @@ def status_apply(*, partner: ExchangePartner, update: dict | Update) -> str:
             lifecycle.takedown_close_reported(record_id=forward.record_id, at=update.at, who=partner.name)
     logger.info("exchange: %s %s #%d from %s", update.reference, update.status, update.sequence, partner.pk)
     return APPLIED if applied else STALE
+
+
+def forwards_reconcile(*, record_id: int | None = None, limit: int = 500) -> int:
+    """Close takedowns whose partner already said "removed"; returns how many were closed.
+
+    The partner may answer before our worker has marked the forward sent (its
+    takedown not yet out for action, so status_apply could not close it), or
+    our takedown may be re-opened and sent again after a "removed": the
+    partner's word then applies as soon as the takedown is out for action.
+    """
+    from takedown.models import OUT_FOR_ACTION
+
+    forwards = Forward.objects.filter(status=Status.REMOVED, record__takedown__status__in=OUT_FOR_ACTION)
+    if record_id is not None:
+        forwards = forwards.filter(record_id=record_id)
+    closed = 0
+    for forward in forwards.select_related("partner").order_by("pk")[:limit]:
+        event = forward.events.filter(status=Status.REMOVED).order_by("-sequence").first()
+        at = event.at if event is not None else forward.updated_at
+        closed += lifecycle.takedown_close_reported(record_id=forward.record_id, at=at, who=forward.partner.name)
+    return closed

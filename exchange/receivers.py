@@ -7,11 +7,12 @@ including bulk assessments, which save without signals.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from exchange.models import InboundForward
-from takedown.models import Takedown
+from exchange.models import Forward, InboundForward, Status
+from takedown.models import OUT_FOR_ACTION, Takedown
 from triage.models import TriageState
 
 
@@ -32,3 +33,11 @@ def _triage_saved(sender, instance: TriageState, **kwargs) -> None:
 def _takedown_saved(sender, instance: Takedown, **kwargs) -> None:
     if instance.first_notice_at is not None:
         _maybe_sync(instance.pk)
+    # Our side: the partner said "removed" before this takedown was out for action.
+    if (
+        instance.status in OUT_FOR_ACTION
+        and Forward.objects.filter(record_id=instance.pk, status=Status.REMOVED).exists()
+    ):
+        from exchange.outbound import forwards_reconcile
+
+        transaction.on_commit(lambda: forwards_reconcile(record_id=instance.pk), robust=True)

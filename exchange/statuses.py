@@ -234,11 +234,14 @@ def _queue_quietly(update_id: int) -> None:
 
 def exchange_pass(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """The beat's pass (also the sweep): derive what is owed, then queue every update due or lost."""
+    from exchange import tasks
+    from exchange.outbound import forwards_reconcile
+
+    closed = forwards_reconcile(limit=limit)  # our side: a "removed" that came before our forward was marked sent
     owed = sum(statuses_sync(record_id=record_id) for record_id in open_forwards(limit=limit))
     due = updates_due(now=now, limit=limit)
-    from exchange import tasks
 
     queued = queueing.send_until_failure(
         due, lambda pk: queueing.enqueue(tasks.send_status_update, pk), what="exchange statuses"
     )
-    return {"owed": owed, "due": len(due), "queued": queued}
+    return {"closed": closed, "owed": owed, "due": len(due), "queued": queued}

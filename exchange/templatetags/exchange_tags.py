@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from exchange.models import Forward, InboundForward
+from triage.models import SiteType
 
 register = template.Library()
 
@@ -14,4 +15,7 @@ def exchange_panel(record) -> dict:
         Forward.objects.filter(record=record).select_related("partner").prefetch_related("events").order_by("pk")
     )
     inbound = list(InboundForward.objects.filter(record=record).select_related("partner").prefetch_related("updates"))
+    for item in inbound:
+        site_type = (item.metadata.get("assessment") or {}).get("site_type") or ""
+        item.site_type_label = SiteType(site_type).label if site_type in SiteType.values else site_type
     return {"forwards": forwards, "inbound": inbound}

@@ -100,3 +100,26 @@ def test_a_malformed_status_is_refused_whole(forwarded):
     )  # fmt: skip
     assert answer.status_code == 400 and "status must be one of" in answer.json()["detail"]
     assert not Forward.objects.exists()
+
+
+def test_a_removal_reported_before_our_forward_was_marked_sent_closes_it_once_sent(
+    analyst, senior, settings, django_capture_on_commit_callbacks
+):
+    """The partner answered (and removed it) before our worker recorded the forward as sent."""
+    settings.NOTICE_REFERENCE_PREFIX = "GB-"
+    _partner, their_key = exchange_partner()
+    takedown = confirm(located_record("http://abroad.example/b", country="NL"), analyst, senior)
+    from takedown.models import Notice, NoticeBatch
+
+    batch = NoticeBatch.objects.create(recipient=takedown.recipient, channel="exchange", state="sending", attempts=1)
+    Notice.objects.filter(takedown=takedown).update(batch=batch)
+    assert send(their_key, f"GB-{takedown.pk:07d}", 4, "removed").json()["results"][0]["result"] == "applied"
+    takedown.refresh_from_db()
+    assert takedown.status == Takedown.Status.AWAITING_NOTICE  # not out for action yet: nothing to close
+
+    from takedown import lifecycle
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.notices_sent(batch=batch, at=timezone.now())
+    takedown.refresh_from_db()
+    assert takedown.status == Takedown.Status.CONTENT_REMOVED

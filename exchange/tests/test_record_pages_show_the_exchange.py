@@ -46,11 +46,17 @@ def test_our_record_page_shows_each_status_the_partner_sent(analyst, senior, ana
 
 def test_a_forwarded_record_shows_who_forwarded_it(analyst_client):
     _partner, their_key = exchange_partner(routes_to="", name="Hotline GB")
-    item = {"reference": "GB-0000042", "url": "http://abroad.example/b",
-            "assessment": {"label": "Category B", "age_group": "11-13"}, "hosting": {"country": "NL"}}  # fmt: skip
+    assessment = {"label": "Category B", "age_group": "11-13", "site_type": "image_host"}
+    item = {"reference": "GB-0000042", "url": "http://abroad.example/b", "assessment": assessment,
+            "hosting": {"country": "NL"}}  # fmt: skip
     post_signed("/api/v1/exchange/forwards/", {"items": [item]}, api_key=their_key)
     record_id = InboundForward.objects.get().record_id
 
     page = analyst_client.get(f"/triage/record/{record_id}/").content.decode()
-    assert "Forwarded to us by Hotline GB" in page and "GB-0000042" in page and "Category B, age 11-13" in page
+    assert (
+        "Forwarded to us by Hotline GB" in page
+        and "GB-0000042" in page
+        and "Category B, age 11-13" in page
+        and "image host" in page
+    )
     assert "abroad[.]example" in page

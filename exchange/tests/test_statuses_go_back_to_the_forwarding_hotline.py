@@ -75,7 +75,7 @@ def test_each_status_goes_back_once_in_order_as_it_happens(api, analyst, senior,
     assert sent(api) == [("assessed", 2), ("notice_sent", 3), ("removed", 4)]
 
     # The beat's pass finds nothing more to owe.
-    assert statuses.exchange_pass() == {"owed": 0, "due": 0, "queued": 0}
+    assert statuses.exchange_pass() == {"closed": 0, "owed": 0, "due": 0, "queued": 0}
     assert len(api.requests) == 3
 
 
