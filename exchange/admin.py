@@ -19,11 +19,13 @@ from triage.defang import defang
 
 class ExchangePartnerForm(forms.ModelForm):
     api_url = forms.URLField(
+        label="API URL",
         max_length=500,
         assume_scheme="https",
         help_text="The partner's API base, e.g. https://hotline.example/api/v1/ (https; http only to this machine).",
     )
     api_key = forms.CharField(
+        label="API key",
         required=False,
         max_length=200,
         strip=True,

@@ -27,7 +27,7 @@ def _staff(username: str, role: str):
     from staff.testing import make_staff
 
     user = get_user_model().objects.filter(username=username).first()
-    return user or make_staff(role, username)
+    return user or make_staff(role, username, is_staff=role == "manager")
 
 
 def members(*, partner_name: str) -> dict:
