@@ -107,8 +107,19 @@ def statuses_sync_on_commit(record_id: int) -> None:
 
 
 def open_forwards(*, limit: int = 500) -> list[int]:
+    """Records forwarded to us that have reached a status not yet owed to the partner (one query).
+
+    Only these: a forward whose record is decided "no action", or still out
+    for removal, is not looked at again every minute.
+    """
+    decided = (TriageState.Status.CONFIRMED_CRIMINAL, TriageState.Status.NO_ACTION)
+    owing = (
+        Q(last_status=Status.RECEIVED, record__triage__status__in=decided)
+        | Q(last_status__in=[Status.RECEIVED, Status.ASSESSED], record__takedown__first_notice_at__isnull=False)
+        | (~Q(last_status=Status.REMOVED) & Q(record__takedown__status__in=CLOSED))
+    )
     return list(
-        InboundForward.objects.exclude(last_status=Status.REMOVED)
+        InboundForward.objects.filter(owing)
         .order_by("received_at")
         .values_list("record_id", flat=True)
         .distinct()[:limit]

@@ -139,3 +139,12 @@ def test_a_manager_sends_a_failed_status_again_from_the_admin(
     from staff.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="notice_resent", target_id=str(update.pk)).exists()
+
+
+def test_the_beat_looks_only_at_forwards_that_owe_a_status(api, analyst):
+    record = received(api)
+    assert statuses.open_forwards() == []  # waiting in our queue: nothing to say yet
+    assess(analyst, record, "not_illegal")
+    assert statuses.open_forwards() == [record.pk]
+    statuses.statuses_sync(record_id=record.pk)
+    assert statuses.open_forwards() == []  # decided and told: never looked at again
