@@ -32,8 +32,9 @@ URL = "http://abuse-gallery.example/albums/7?page=2"
 @pytest.fixture
 def hotlines(tmp_path):
     # The test's own database is not used: each hotline has its own, next to it.
-    hotlines = TwoHotlines(os.environ["DATABASE_URL"], tmp_path).start()
+    hotlines = TwoHotlines(os.environ["DATABASE_URL"], tmp_path)
     try:
+        hotlines.start()
         hotlines.connect()
         yield hotlines
     finally:
