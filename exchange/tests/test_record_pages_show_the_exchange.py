@@ -60,3 +60,12 @@ def test_a_forwarded_record_shows_who_forwarded_it(analyst_client):
         and "image host" in page
     )
     assert "abroad[.]example" in page
+
+
+def test_text_a_partner_sent_is_defanged_too(analyst_client):
+    _partner, their_key = exchange_partner(routes_to="", name="Hotline GB")
+    item = {"reference": "GB-0000043", "url": "http://abroad.example/c",
+            "hosting": {"country": "NL", "network": "see https://evil.example/x"}}  # fmt: skip
+    post_signed("/api/v1/exchange/forwards/", {"items": [item]}, api_key=their_key)
+    page = analyst_client.get(f"/triage/record/{InboundForward.objects.get().record_id}/").content.decode()
+    assert "evil[.]example" in page and "https://evil.example" not in page
