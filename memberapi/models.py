@@ -61,6 +61,7 @@ class Scope(models.TextChoices):
     FEED_RPZ = "feeds:rpz", "Read the DNS RPZ zone of dedicated domains"
     FEED_TAXII = "feeds:taxii", "Read the TAXII 2.1 collection"
     FEED_MISP = "feeds:misp", "Read the MISP feed"
+    EXCHANGE = "exchange", "Exchange reports as a partner hotline (exchange app)"
 
 
 class ApiKey(models.Model):

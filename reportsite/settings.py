@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "memberapi",
     "portals",
     "feeds",
+    "exchange",
     # The public web face, on top of every other app (it reads triage's public status).
     "publicsite",
 ]
@@ -413,6 +414,7 @@ CELERY_TASK_ROUTES = {
     # slow SMTP server never holds up enrichment.
     "takedown.tasks.send_notice_batch": {"queue": "notices"},
     "takedown.tasks.lookup_abuse_contact": {"queue": "notices"},
+    "exchange.tasks.send_status_update": {"queue": "notices"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -463,6 +465,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "takedown.tasks.apply_retention",
         "schedule": timedelta(hours=1),
     },
+    "exchange: owe partners their statuses and send those waiting or lost": {
+        "task": "exchange.tasks.exchange_pass",
+        "schedule": timedelta(seconds=60),
+    },
     "refresh today's and yesterday's dashboard figures": {
         "task": "dashboard.tasks.refresh_daily_stats",
         "schedule": timedelta(seconds=env_int("DASHBOARD_REFRESH_SECONDS", 300, minimum=10)),
@@ -481,6 +487,9 @@ NOTICE_BATCH_DELAY = timedelta(minutes=env_int("NOTICE_BATCH_DELAY_MINUTES", 60,
 # A notice that cannot be delivered is retried with backoff this many times, then marked failed.
 NOTICE_MAX_ATTEMPTS = env_int("NOTICE_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_TIMEOUT = float(env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1))
+# Exchange with partner hotlines (docs/exchange.md): a signed request whose timestamp is
+# further than this from our clock is refused as a possible replay.
+EXCHANGE_SIGNATURE_MAX_AGE = env_int("EXCHANGE_SIGNATURE_MAX_AGE_SECONDS", 300, minimum=30)
 # After a notice the record is re-checked this often; still there after the
 # repeat delay → a repeat notice; after the escalation delay → escalated.
 TAKEDOWN_CHECK_INTERVAL = timedelta(minutes=env_int("TAKEDOWN_CHECK_INTERVAL_MINUTES", 60, minimum=1))

@@ -9,6 +9,7 @@ urlpatterns = i18n_patterns(path("", include("publicsite.urls")), prefix_default
     path("staff/", include("staff.urls")),
     path("triage/", include("triage.urls")),
     path("takedown/", include("takedown.urls")),
+    path("api/v1/exchange/", include("exchange.urls")),
     path("api/v1/", include("memberapi.urls")),
     path("api/v1/feeds/", include("feeds.urls")),
     path("admin/", admin.site.urls),

@@ -73,6 +73,14 @@ MANAGER = Role(
         "portals.add_portal",
         "portals.change_portal",
         "portals.view_portal",
+        # Report exchange with partner hotlines (exchange app): switched off, never deleted.
+        "exchange.add_exchangepartner",
+        "exchange.change_exchangepartner",
+        "exchange.view_exchangepartner",
+        "exchange.view_forward",
+        "exchange.view_forwardevent",
+        "exchange.view_inboundforward",
+        "exchange.view_statusupdate",
     ),
 )
 ROLES: dict[str, Role] = {role.key: role for role in (ANALYST, SENIOR, MANAGER)}

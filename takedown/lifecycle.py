@@ -327,6 +327,34 @@ def _track_at_takedown_pace(record: UrlRecord, *, since: datetime) -> None:
     )
 
 
+def takedown_close_reported(*, record_id: int, at: datetime, who: str) -> bool:
+    """A partner hotline reports the content removed: close the takedown as removed; False if it was not open.
+
+    Trusted as our own two "gone" checks would be (the partner verified it),
+    timed at the partner's moment of removal, never before our first notice nor
+    after now. Our own re-checks then watch for a comeback as after any
+    removal (REMOVED_WATCH), and a comeback re-opens it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(record_id)
+        if locked is None:
+            return False
+        record, takedown = locked
+        if takedown.status not in OUT_FOR_ACTION:
+            return False
+        at = min(max(at, takedown.first_notice_at or at), now)
+        _close(record, takedown, verdict=GONE_REMOVED, at=at)
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.REPLY_RECORDED,
+            target=record,
+            summary=f"Removed, as {who} reports",
+            details={"by": who[:100], "at": at.isoformat()},
+        )
+    return True
+
+
 def _reopen(record: UrlRecord, takedown: Takedown, *, at: datetime, why: str) -> None:
     from takedown import retention  # Retention builds on this module.
 

@@ -111,7 +111,11 @@ class Recipient(models.Model):
 
     @property
     def channel(self) -> str:
-        """How notices reach this recipient: its webhook when it has one, else email."""
+        """How notices reach this recipient: the partner's exchange API when it is set up for one
+        (exchange.ExchangePartner), else its webhook when it has one, else email."""
+        link = getattr(self, "exchange_link", None)
+        if link is not None and link.active:
+            return "exchange"
         return "webhook" if self.webhook_url else "email"
 
     def country_list(self) -> list[str]:
@@ -250,6 +254,7 @@ class NoticeBatch(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         WEBHOOK = "webhook", "Webhook"
+        EXCHANGE = "exchange", "Partner exchange API"
 
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="batches")
     channel = models.CharField(max_length=8, choices=Channel.choices)

@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"triage"},  # assessments, four eyes, the public status rule
     {"takedown"},  # routing, notices, tracking until removal
     {"memberapi", "dashboard"},  # what members read and submit; what managers watch
-    {"feeds"},  # the URL list again, as RPZ, TAXII and MISP
+    {"feeds", "exchange"},  # the URL list again as RPZ, TAXII and MISP; reports exchanged with partner hotlines
     {"publicsite"},  # the public web face: the report form and the status page
 ]
 LAYER_OF = {app: depth for depth, names in enumerate(LAYERS) for app in names}

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -93,14 +94,29 @@ def batch_claim(*, batch_id: int, now: datetime | None = None) -> NoticeBatch | 
     return NoticeBatch.objects.select_related("recipient").get(pk=batch_id)
 
 
+# Channels sent by an app that builds on this machinery (exchange: partner hotlines' API),
+# registered by that app at start-up, so that takedown never imports it.
+_CHANNEL_SENDERS: dict[str, Callable[[NoticeBatch], int | None]] = {}
+
+
+def channel_sender_register(channel: str, send: Callable[[NoticeBatch], int | None]) -> None:
+    _CHANNEL_SENDERS[channel] = send
+
+
 def _send(batch: NoticeBatch, rendered: render.Rendered) -> int | None:
-    """Deliver by the batch's channel; the webhook's HTTP status, None for email. Raises if not delivered."""
+    """Deliver by the batch's channel; the HTTP status (webhooks and the like) or None (email). Raises if not sent."""
     if not rendered.lines:
         raise render.RenderError("the batch lists no addresses")
+    if batch.channel == NoticeBatch.Channel.EMAIL:
+        mail.email_send(batch, rendered)
+        return None
     if batch.channel == NoticeBatch.Channel.WEBHOOK:
         return webhook.webhook_send(batch, rendered)
-    mail.email_send(batch, rendered)
-    return None
+    send = _CHANNEL_SENDERS.get(batch.channel)
+    if send is None:
+        # Never fall back to email: the batch waits, and fails in the end, where a manager sees it.
+        raise RuntimeError(f"nothing sends the {batch.channel!r} channel here")
+    return send(batch)
 
 
 def batch_deliver(*, batch_id: int) -> str:
