@@ -12,6 +12,7 @@ the queries counted by CaptureQueriesContext. The first request (cold caches:
 the dashboard's machinery check) is shown apart from the median of --repeat.
 
 Database: with DATABASE_URL (PostgreSQL), databases reportsite_pages_<size>
+<DATABASE_URL's name>_pages_<size>
 next to it, kept with --keep and then reused by the next run. Without it,
 SQLite files under a temporary directory (or var/bench-pages-<size>/ with --keep).
 A million records take a few minutes to seed on PostgreSQL; on SQLite, longer.
@@ -107,7 +108,8 @@ def prepare(size: int, keep: bool, tmp: str) -> tuple[dict, callable]:
         import psycopg
         from psycopg import sql
 
-        name = f"reportsite_pages_{size}"
+        # Named after the configured database, so benchmarks on one server stay apart.
+        name = f"{urlsplit(base).path.lstrip('/') or 'reportsite'}_pages_{size}"
         admin = urlunsplit(urlsplit(base)._replace(path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()

@@ -64,7 +64,11 @@ class Panel:
 
 def record_panel(record: UrlRecord) -> Panel | None:
     """What the record page shows about the record's takedown; None if it has none."""
-    takedown = Takedown.objects.filter(pk=record.pk).select_related("recipient", "overridden_by").first()
+    if "takedown" in record._state.fields_cache:
+        # Already joined to the record (triage.selectors.record_with_state): no query.
+        takedown = record._state.fields_cache["takedown"]
+    else:
+        takedown = Takedown.objects.filter(pk=record.pk).select_related("recipient", "overridden_by").first()
     if takedown is None:
         return None
     notices = list(
