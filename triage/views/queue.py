@@ -23,6 +23,7 @@ from triage.views.common import triage_page
 # the table, and kept COUNT_SECONDS in the cache per filter set (so it may be
 # that many seconds old). A first page that is not full is its own count.
 COUNT_CAP = 1000
+PAGE_SIZE = selectors.QUEUE_PAGE
 COUNT_SECONDS = 30
 
 
@@ -45,7 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     after = selectors.QueueCursor.parse(request.GET.get("after"))
     before = selectors.QueueCursor.parse(request.GET.get("before")) if after is None else None
-    page = selectors.queue_page(filters=filters, after=after, before=before, now=now)
+    page = selectors.queue_page(filters=filters, after=after, before=before, size=PAGE_SIZE, now=now)
     first_page = after is None and before is None
     counted = _waiting_count(filters, page, first_page=first_page)
     query = request.GET.copy()
