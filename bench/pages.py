@@ -4,15 +4,17 @@
 
 For each size (address records; there are twice as many reports), a database
 is filled with `manage.py seed_demo` and then measured in a fresh process:
-the analysts' queue (/triage/), one record page (/triage/record/<id>/) and the
-managers' dashboard (/dashboard/), each requested through Django's test client
+the analysts' queue (/triage/, first page and one 500 rows down), two record
+pages (/triage/record/<id>/: the first waiting record, and the confirmed
+record with the most reports), the staff search (/triage/search/) by URL,
+SHA-256, host, report reference and record number, the takedown list
+(/takedown/) and the managers' dashboard (/dashboard/), each requested through Django's test client
 with a signed-in, verified user, timed with time.perf_counter() around the
 request (middleware, queries and templates: everything but the network), with
 the queries counted by CaptureQueriesContext. The first request (cold caches:
 the dashboard's machinery check) is shown apart from the median of --repeat.
 
-Database: with DATABASE_URL (PostgreSQL), databases reportsite_pages_<size>
-<DATABASE_URL's name>_pages_<size>
+Database: with DATABASE_URL (PostgreSQL), databases <DATABASE_URL's name>_pages_<size>
 next to it, kept with --keep and then reused by the next run. Without it,
 SQLite files under a temporary directory (or var/bench-pages-<size>/ with --keep).
 A million records take a few minutes to seed on PostgreSQL; on SQLite, longer.
@@ -32,7 +34,19 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("queue", "record", "dashboard")
+PAGES = (
+    "queue",
+    "queue p.11",
+    "record",
+    "record busy",
+    "search URL",
+    "search hash",
+    "search host",
+    "search ref",
+    "search no.",
+    "takedowns",
+    "dashboard",
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,7 +71,10 @@ def measure(repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from reports.models import ReportedAddress, UrlRecord
     from staff.testing import FormClient, login_verified
+    from takedown.models import Takedown
+    from triage import selectors
     from triage.models import WAITING, TriageState
 
     users = get_user_model().objects
@@ -65,22 +82,38 @@ def measure(repeat: int) -> dict:
     manager = login_verified(FormClient(), users.get(username="manager"))
     waiting = TriageState.objects.filter(status__in=WAITING).order_by("record_id").values_list("record_id", flat=True)
     record_id = waiting.first() or TriageState.objects.values_list("record_id", flat=True).first()
+    # The busiest confirmed record: most reports, assessments, a takedown with notices.
+    busy = UrlRecord.objects.filter(pk__in=Takedown.objects.values("pk")).order_by("-report_count", "pk").first()
+    reference = ReportedAddress.objects.filter(record=busy).select_related("report").first().report.reference
+    deep = selectors.queue_page(size=500).rows  # a cursor ten pages down the queue
+    deep_cursor = f"{deep[-1].queue_rank}.{deep[-1].record_id}" if deep else ""
+    spelt = busy.url.replace("https://", "HTTPS://").replace("http://", "hxxp://").replace(".", "[.]", 1)
     targets = {
-        "queue": (senior, "/triage/"),
-        "record": (senior, f"/triage/record/{record_id}/"),
-        "dashboard": (manager, "/dashboard/"),
+        "queue": (senior, "/triage/", {}),
+        "queue p.11": (senior, "/triage/", {"after": deep_cursor}),
+        "record": (senior, f"/triage/record/{record_id}/", {}),
+        "record busy": (senior, f"/triage/record/{busy.pk}/", {}),
+        "search URL": (senior, "/triage/search/", {"q": spelt}),
+        "search hash": (senior, "/triage/search/", {"q": busy.url_sha256}),
+        "search host": (senior, "/triage/search/", {"q": busy.host}),
+        "search ref": (senior, "/triage/search/", {"q": reference}),
+        "search no.": (senior, "/triage/search/", {"q": str(busy.pk)}),
+        "takedowns": (senior, "/takedown/", {"view": "open"}),
+        "dashboard": (manager, "/dashboard/", {}),
     }
     results = {}
-    for name, (client, path) in targets.items():
+    for name, (client, path, params) in targets.items():
         timings, queries = [], []
         for _ in range(repeat + 1):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                response = client.get(path)
+                response = client.get(path, params)
                 timings.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code}")
             queries.append(len(captured.captured_queries))
+        if name.startswith("search") and b"Nothing found." in response.content:
+            raise SystemExit(f"{name} found nothing for {params}")
         results[name] = {
             "cold_ms": timings[0],
             "median_ms": statistics.median(timings[1:]),
@@ -118,6 +151,14 @@ def prepare(size: int, keep: bool, tmp: str) -> tuple[dict, callable]:
             if not exists or not keep:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             fresh = not (exists and keep)
+        if not fresh:
+            # A kept database catches up with migrations added since it was seeded.
+            manage(
+                dict(env, DATABASE_URL=urlunsplit(urlsplit(base)._replace(path=f"/{name}"))),
+                "migrate",
+                "--noinput",
+                "-v0",
+            )
         env["DATABASE_URL"] = urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
         if not keep:
 
@@ -159,16 +200,27 @@ def main() -> None:
             finally:
                 cleanup()
     print(f"\nServer time per page ({engine}; median of {args.repeat} after a cold first request), and queries")
-    header = f"{'page':<11}" + "".join(f"{f'{s:,} records':>32}" for s in sizes)
+    header = f"{'page':<12}" + "".join(f"{f'{s:,} records':>30}" for s in sizes)
+    if len(sizes) == 2:
+        header += f"{'ratio':>8}"
     print(header)
-    print(f"{'':<11}" + "".join(f"{'cold ms   median ms   queries':>32}" for _ in sizes))
+    sub = f"{'':<12}" + "".join(f"{'cold ms  median ms  queries':>30}" for _ in sizes)
+    print(sub + (f"{'median':>8}" if len(sizes) == 2 else ""))
     for page in PAGES:
         cells = "".join(
-            f"{results[s][page]['cold_ms']:>12.1f}{results[s][page]['median_ms']:>12.1f}{results[s][page]['queries']:>8}"
+            f"{results[s][page]['cold_ms']:>11.1f}{results[s][page]['median_ms']:>11.1f}{results[s][page]['queries']:>8}"
             for s in sizes
         )
-        print(f"{page:<11}{cells}")
+        if len(sizes) == 2:
+            small, large = (results[s][page]["median_ms"] for s in sizes)
+            cells += f"{large / small:>7.2f}x"
+        print(f"{page:<12}{cells}")
     print("(" + "; ".join(f"{s:,}: {results[s]['_size']['reports']:,} reports" for s in sizes) + ")")
+    print(
+        "queue p.11: the page after the first 500 rows (a keyset cursor); record busy: the confirmed record "
+        "with the most reports; search: the busy record by URL (another spelling), SHA-256, host, a report "
+        "reference and its number; takedowns: the open tab."
+    )
 
 
 if __name__ == "__main__":

@@ -9,10 +9,13 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from enrichment.models import HostAddress, LivenessCheck
@@ -192,21 +195,27 @@ class RecordPage:
 def _neighbours(record: UrlRecord) -> tuple[list[UrlRecord], list[UrlRecord]]:
     """Other records on the same host, and on the same registrable domain but another host, most recent first.
 
-    One query for both lists: the 2 × NEIGHBOURS_SHOWN most recently reported
-    records on the host or the domain, split in two.
+    One query for both lists: the rows of the host or the domain numbered
+    within each of the two groups (a window), NEIGHBOURS_SHOWN kept of each.
     """
     near = Q(host=record.host)
     if record.registrable_domain:
         near |= Q(registrable_domain=record.registrable_domain)
+    same_host = ExpressionWrapper(Q(host=record.host), output_field=BooleanField())
     rows = list(
         UrlRecord.objects.filter(near)
         .exclude(pk=record.pk)
+        .annotate(
+            same_host=same_host,
+            place=Window(
+                RowNumber(), partition_by=[same_host], order_by=[F("last_reported_at").desc(), F("pk").desc()]
+            ),
+        )
+        .filter(place__lte=NEIGHBOURS_SHOWN)
         .select_related("triage", "triage__assessment")
-        .order_by("-last_reported_at", "-pk")[: 2 * NEIGHBOURS_SHOWN]
+        .order_by("-last_reported_at", "-pk")
     )
-    same_host = [r for r in rows if r.host == record.host][:NEIGHBOURS_SHOWN]
-    same_domain = [r for r in rows if r.host != record.host][:NEIGHBOURS_SHOWN]
-    return same_host, same_domain
+    return [r for r in rows if r.same_host], [r for r in rows if not r.same_host]
 
 
 _STATE_PEOPLE = (
@@ -253,9 +262,12 @@ def record_page(record: UrlRecord, *, state: TriageState | None | object = _UNSE
     """Everything the record page shows; pass `state` if the view already loaded it with `record_state`."""
     if state is _UNSET:
         state = record_state(record.pk)
-    assessments = list(
-        Assessment.objects.filter(record=record).select_related("analyst", "confirmed_by", "disputed_by")
-    )
+    if state is not None and state.assessment_id is None:
+        assessments = []  # Every assessment points the row at itself: none was ever made, no query.
+    else:
+        assessments = list(
+            Assessment.objects.filter(record=record).select_related("analyst", "confirmed_by", "disputed_by")
+        )
     same_host, same_domain = _neighbours(record)
     events = AuditEvent.objects.filter(target_type=UrlRecord._meta.label_lower, target_id=str(record.pk))
     history = [
