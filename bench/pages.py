@@ -54,6 +54,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="10000,1000000", help="address records per database (default 10000,1000000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per page after the first (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep the databases, and reuse kept ones")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure the sizes in turn this many times and keep each page's median (default 3): "
+        "on a shared machine, load that comes and goes then weighs on every size alike",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # the child process
     return parser.parse_args()
 
@@ -103,7 +110,7 @@ def measure(repeat: int) -> dict:
     }
     results = {}
     for name, (client, path, params) in targets.items():
-        timings, queries = [], []
+        timings, queries, sql = [], [], []
         for _ in range(repeat + 1):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
@@ -112,11 +119,13 @@ def measure(repeat: int) -> dict:
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code}")
             queries.append(len(captured.captured_queries))
+            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         if name.startswith("search") and b"Nothing found." in response.content:
             raise SystemExit(f"{name} found nothing for {params}")
         results[name] = {
             "cold_ms": timings[0],
             "median_ms": statistics.median(timings[1:]),
+            "sql_ms": statistics.median(sql[1:]),
             "queries": queries[-1],
         }
     from reports.models import Report, UrlRecord
@@ -187,28 +196,45 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     engine = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    results = {}
+    runs: dict[int, list[dict]] = {size: [] for size in sizes}
     with tempfile.TemporaryDirectory() as tmp:
-        for size in sizes:
-            env, cleanup = prepare(size, args.keep, tmp)
-            try:
-                out = subprocess.run(  # noqa: S603
-                    [sys.executable, __file__, "--measure", "--repeat", str(args.repeat)],
-                    cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-                ).stdout  # fmt: skip
-                results[size] = json.loads(out.strip().splitlines()[-1])
-            finally:
+        prepared = {size: prepare(size, args.keep, tmp) for size in sizes}
+        try:
+            for _ in range(args.rounds):
+                for size in sizes:
+                    env, _cleanup = prepared[size]
+                    out = subprocess.run(  # noqa: S603
+                        [sys.executable, __file__, "--measure", "--repeat", str(args.repeat)],
+                        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+                    ).stdout  # fmt: skip
+                    runs[size].append(json.loads(out.strip().splitlines()[-1]))
+        finally:
+            for _env, cleanup in prepared.values():
                 cleanup()
-    print(f"\nServer time per page ({engine}; median of {args.repeat} after a cold first request), and queries")
-    header = f"{'page':<12}" + "".join(f"{f'{s:,} records':>30}" for s in sizes)
+    results = {}
+    for size, measured in runs.items():
+        results[size] = {"_size": measured[0]["_size"]}
+        for page in PAGES:
+            results[size][page] = {
+                "cold_ms": measured[0][page]["cold_ms"],
+                "median_ms": statistics.median(m[page]["median_ms"] for m in measured),
+                "sql_ms": statistics.median(m[page]["sql_ms"] for m in measured),
+                "queries": max(m[page]["queries"] for m in measured),
+            }
+    print(
+        f"\nServer time per page ({engine}; median over {args.rounds} rounds of the median of {args.repeat} "
+        "after a cold first request), and the most queries seen"
+    )
+    header = f"{'page':<12}" + "".join(f"{f'{s:,} records':>38}" for s in sizes)
     if len(sizes) == 2:
         header += f"{'ratio':>8}"
     print(header)
-    sub = f"{'':<12}" + "".join(f"{'cold ms  median ms  queries':>30}" for _ in sizes)
+    sub = f"{'':<12}" + "".join(f"{'cold ms  median ms  sql ms  queries':>38}" for _ in sizes)
     print(sub + (f"{'median':>8}" if len(sizes) == 2 else ""))
     for page in PAGES:
         cells = "".join(
-            f"{results[s][page]['cold_ms']:>11.1f}{results[s][page]['median_ms']:>11.1f}{results[s][page]['queries']:>8}"
+            f"{results[s][page]['cold_ms']:>11.1f}{results[s][page]['median_ms']:>11.1f}"
+            f"{results[s][page]['sql_ms']:>8.1f}{results[s][page]['queries']:>8}"
             for s in sizes
         )
         if len(sizes) == 2:
@@ -219,7 +245,8 @@ def main() -> None:
     print(
         "queue p.11: the page after the first 500 rows (a keyset cursor); record busy: the confirmed record "
         "with the most reports; search: the busy record by URL (another spelling), SHA-256, host, a report "
-        "reference and its number; takedowns: the open tab."
+        "reference and its number; takedowns: the open tab. sql ms: time spent in the database (the sum of "
+        "the queries' times as Django measured them), the part that grows with the data."
     )
 
 
