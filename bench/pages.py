@@ -36,7 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     "queue",
-    "queue p.11",
+    "queue 20",
+    "queue 20 later",
     "record",
     "record busy",
     "search URL",
@@ -92,12 +93,18 @@ def measure(repeat: int) -> dict:
     # The busiest confirmed record: most reports, assessments, a takedown with notices.
     busy = UrlRecord.objects.filter(pk__in=Takedown.objects.values("pk")).order_by("-report_count", "pk").first()
     reference = ReportedAddress.objects.filter(record=busy).select_related("report").first().report.reference
-    deep = selectors.queue_page(size=500).rows  # a cursor ten pages down the queue
+    # Like for like: the 10k database has only a few dozen waiting records, the
+    # 1M one over a thousand, so the queue is also measured with 20-row pages
+    # (full at both sizes), first and later (after up to 500 rows: as deep as each allows).
+    waiting_count = TriageState.objects.filter(status__in=WAITING).count()
+    skip = max(1, min(500, waiting_count - 20))
+    deep = selectors.queue_page(size=skip).rows
     deep_cursor = f"{deep[-1].queue_rank}.{deep[-1].record_id}" if deep else ""
     spelt = busy.url.replace("https://", "HTTPS://").replace("http://", "hxxp://").replace(".", "[.]", 1)
     targets = {
         "queue": (senior, "/triage/", {}),
-        "queue p.11": (senior, "/triage/", {"after": deep_cursor}),
+        "queue 20": (senior, "/triage/", {}),
+        "queue 20 later": (senior, "/triage/", {"after": deep_cursor}),
         "record": (senior, f"/triage/record/{record_id}/", {}),
         "record busy": (senior, f"/triage/record/{busy.pk}/", {}),
         "search URL": (senior, "/triage/search/", {"q": spelt}),
@@ -108,8 +115,11 @@ def measure(repeat: int) -> dict:
         "takedowns": (senior, "/takedown/", {"view": "open"}),
         "dashboard": (manager, "/dashboard/", {}),
     }
-    results = {}
+    from triage.views import queue as queue_view
+
+    results = {"_waiting": waiting_count, "_skipped": skip}
     for name, (client, path, params) in targets.items():
+        queue_view.PAGE_SIZE = 20 if name.startswith("queue 20") else selectors.QUEUE_PAGE
         timings, queries, sql = [], [], []
         for _ in range(repeat + 1):
             with CaptureQueriesContext(connection) as captured:
@@ -213,7 +223,7 @@ def main() -> None:
                 cleanup()
     results = {}
     for size, measured in runs.items():
-        results[size] = {"_size": measured[0]["_size"]}
+        results[size] = {k: measured[0][k] for k in ("_size", "_waiting", "_skipped")}
         for page in PAGES:
             results[size][page] = {
                 "cold_ms": measured[0][page]["cold_ms"],
@@ -225,11 +235,11 @@ def main() -> None:
         f"\nServer time per page ({engine}; median over {args.rounds} rounds of the median of {args.repeat} "
         "after a cold first request), and the most queries seen"
     )
-    header = f"{'page':<12}" + "".join(f"{f'{s:,} records':>38}" for s in sizes)
+    header = f"{'page':<15}" + "".join(f"{f'{s:,} records':>38}" for s in sizes)
     if len(sizes) == 2:
         header += f"{'ratio':>8}"
     print(header)
-    sub = f"{'':<12}" + "".join(f"{'cold ms  median ms  sql ms  queries':>38}" for _ in sizes)
+    sub = f"{'':<15}" + "".join(f"{'cold ms  median ms  sql ms  queries':>38}" for _ in sizes)
     print(sub + (f"{'median':>8}" if len(sizes) == 2 else ""))
     for page in PAGES:
         cells = "".join(
@@ -240,10 +250,19 @@ def main() -> None:
         if len(sizes) == 2:
             small, large = (results[s][page]["median_ms"] for s in sizes)
             cells += f"{large / small:>7.2f}x"
-        print(f"{page:<12}{cells}")
-    print("(" + "; ".join(f"{s:,}: {results[s]['_size']['reports']:,} reports" for s in sizes) + ")")
+        print(f"{page:<15}{cells}")
     print(
-        "queue p.11: the page after the first 500 rows (a keyset cursor); record busy: the confirmed record "
+        "("
+        + "; ".join(
+            f"{s:,}: {results[s]['_size']['reports']:,} reports, {results[s]['_waiting']:,} waiting, "
+            f"later page after {results[s]['_skipped']:,} rows"
+            for s in sizes
+        )
+        + ")"
+    )
+    print(
+        "queue: the first page as analysts see it (50 rows, or fewer if fewer wait); queue 20: 20-row pages, "
+        "full at both sizes, the first and one further down (a keyset cursor); record busy: the confirmed record "
         "with the most reports; search: the busy record by URL (another spelling), SHA-256, host, a report "
         "reference and its number; takedowns: the open tab. sql ms: time spent in the database (the sum of "
         "the queries' times as Django measured them), the part that grows with the data."
