@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db.models import Q, QuerySet
 
@@ -91,5 +92,10 @@ def records_search(*, query: str, before: int | None = None) -> SearchResult:
         canonical = canonicalize(plain)
     except AddressError as refusal:
         return SearchResult(text, "not understood", [], note=f"Not a record number, reference, hash or URL: {refusal}")
+    host = urlsplit(canonical).hostname or ""
+    if "/" not in plain and host:
+        # A bare name the pattern above did not take (an IDN, a trailing port): by its canonical host.
+        rows, next_before = _by_name(host, before=before)
+        return SearchResult(text, "host or domain", rows, next_before=next_before)
     records = _with_status(UrlRecord.objects.filter(url_sha256=url_sha256(canonical)))
     return SearchResult(text, "URL", list(records))

@@ -44,6 +44,13 @@ def test_a_host_or_its_registrable_domain_lists_its_records(record):
     assert elsewhere.pk not in _found("example.org")
 
 
+def test_an_international_host_is_found_in_either_spelling(db):
+    idn = enriched_record("https://bücher.example/x")
+    assert idn.host == "xn--bcher-kva.example"
+    assert _found("bücher.example") == [idn.pk]
+    assert _found("XN--BCHER-KVA.example") == [idn.pk]
+
+
 def test_the_record_number_and_a_report_reference_find_it(record):
     report = report_about(record)
     assert _found(str(record.pk)) == [record.pk]
