@@ -429,6 +429,10 @@ def seed(*, reports: int, seed: int = 1, now: datetime | None = None, say: Calla
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [t.model for t in tables]):
                 cursor.execute(sql)
+    from triage.priority import queue_reprioritise_all
+
+    ranked = queue_reprioritise_all(now=now)  # the waiting rows' place in the queue (COPY left it 0)
+    say(f"ranked {ranked:,} waiting records")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -17,7 +17,7 @@ from reports import receipts
 from reports.addresses import url_sha256, without_credentials
 from reports.language import language_supported
 from reports.models import Report, ReportedAddress, UrlRecord
-from reports.signals import records_stored
+from reports.signals import records_reported_again, records_stored
 
 REFERENCE_ATTEMPTS = 5
 
@@ -94,8 +94,8 @@ def _insert_rows(objects: Sequence[Model]) -> tuple[str, str, str, list]:
     return quote(meta.db_table), columns, rows, params
 
 
-def _store_in_one_statement(report: Report, fresh: list[UrlRecord], links: list[_Link]) -> list[int]:
-    """PostgreSQL: the report, its records and their links in one statement; returns the records made here.
+def _store_in_one_statement(report: Report, fresh: list[UrlRecord], links: list[_Link]) -> tuple[list[int], list[int]]:
+    """PostgreSQL: the report, its records and their links in one statement; returns the records made and counted.
 
     Three data-modifying steps in place of six queries: the report's insert;
     one INSERT ... ON CONFLICT that makes each new record or counts one more
@@ -135,10 +135,14 @@ def _store_in_one_statement(report: Report, fresh: list[UrlRecord], links: list[
         returned = cursor.fetchall()
     report.pk = returned[0][0]
     report._state.adding, report._state.db = False, connection.alias
-    return sorted(record_id for _report_id, record_id, created in returned if created)
+    made = sorted(record_id for _report_id, record_id, created in returned if created)
+    counted = sorted(record_id for _report_id, record_id, created in returned if not created)
+    return made, counted
 
 
-def _store_step_by_step(report: Report, fresh: list[UrlRecord], links: list[_Link], *, now: datetime) -> list[int]:
+def _store_step_by_step(
+    report: Report, fresh: list[UrlRecord], links: list[_Link], *, now: datetime
+) -> tuple[list[int], list[int]]:
     """Other databases (SQLite, the embedded default, which takes one writer at a time): plain ORM queries."""
     report.save(force_insert=True)
     hashes = [record.url_sha256 for record in fresh]
@@ -160,7 +164,8 @@ def _store_step_by_step(report: Report, fresh: list[UrlRecord], links: list[_Lin
     )
     # A record another request created a moment ago may be listed here too;
     # queueing it twice is harmless because enrichment is idempotent.
-    return [ids[record.url_sha256] for record in missing]
+    made = [ids[record.url_sha256] for record in missing]
+    return made, sorted(set(ids.values()) - set(made))
 
 
 def report_submit(
@@ -221,8 +226,11 @@ def _report_store(
     fresh = _records_fresh([a.canonical for a in addresses], now=now)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            new_ids = _store_in_one_statement(report, fresh, links)
+            new_ids, counted_ids = _store_in_one_statement(report, fresh, links)
         else:
-            new_ids = _store_step_by_step(report, fresh, links, now=now)
+            new_ids, counted_ids = _store_step_by_step(report, fresh, links, now=now)
+        if counted_ids:
+            # Known addresses reported again: their place in the triage queue changes with this transaction.
+            records_reported_again.send(sender=Report, record_ids=counted_ids, at=now)
         transaction.on_commit(lambda: records_stored.send(sender=Report, record_ids=new_ids, queued_at=now))
     return report, new_ids

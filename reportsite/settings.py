@@ -469,6 +469,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.tasks.exchange_pass",
         "schedule": timedelta(seconds=60),
     },
+    "give waiting records that passed a day their place in the queue": {
+        "task": "triage.tasks.age_queue",
+        "schedule": timedelta(seconds=300),
+    },
     "refresh today's and yesterday's dashboard figures": {
         "task": "dashboard.tasks.refresh_daily_stats",
         "schedule": timedelta(seconds=env_int("DASHBOARD_REFRESH_SECONDS", 300, minimum=10)),

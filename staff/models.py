@@ -53,6 +53,7 @@ class AuditEvent(models.Model):
         REPEAT_NOTICE = "repeat_notice", "Repeated a notice"
         ESCALATED = "escalated", "Escalated"
         RECORD_REOPENED = "record_reopened", "Re-opened a record"
+        SEARCHED = "searched", "Searched records"
         # Retention of reporters' data.
         REPORT_CLOSED = "report_closed", "Closed a report"
         REPORT_REOPENED = "report_reopened", "Re-opened a report"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 
 @dataclass(frozen=True)
 class Role:
@@ -94,6 +96,25 @@ def role_names(user) -> list[str]:
         return []
     names = set(user.groups.values_list("name", flat=True))
     return [name for name in ROLE_ORDER if name in names]
+
+
+ROLE_LABEL_SECONDS = 60
+
+
+def role_label(user) -> str:
+    """The top bar's role label, kept a minute in the cache: a query spared on every staff page.
+
+    Display only: what a person may do is always checked against their live permissions.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return "No role"
+    key = f"staff:role-label:{user.pk}"
+    label = cache.get(key)
+    if label is None:
+        names = role_names(user)
+        label = names[0] if names else "No role"
+        cache.set(key, label, ROLE_LABEL_SECONDS)
+    return label
 
 
 def roles_sync(*, using: str = "default") -> None:

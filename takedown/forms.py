@@ -73,3 +73,31 @@ class OverrideForm(forms.Form):
         )
         self.fields["recipient"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
         _styled(self)
+
+
+class TakedownFilterForm(forms.Form):
+    """The takedown lists' filters: all optional, each an exact match."""
+
+    country = forms.CharField(
+        label="Hosting country",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "NL", "size": 3}),
+    )
+    route = forms.ChoiceField(
+        label="Acted on by",
+        required=False,
+        choices=[("", "Anyone")] + [(r.value, r.label) for r in Takedown.Route],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    overdue = forms.BooleanField(
+        label="Overdue (noticed over the escalation time ago, still up)",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if country and not (len(country) == 2 and country.isalpha()):
+            raise forms.ValidationError("Two letters, e.g. NL.")
+        return country

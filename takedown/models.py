@@ -215,6 +215,13 @@ class Takedown(models.Model):
             models.Index(fields=["-closed_at"], name="takedown_closed"),
             # The dashboard's refresh reads takedowns by day.
             models.Index(fields=["routed_at"], name="takedown_routed"),
+            # The open tabs, oldest first: only the takedowns not yet closed (about 11,000
+            # of 300,000 at a million records), so a page never walks past closed ones.
+            models.Index(
+                fields=["routed_at", "record"],
+                name="takedown_open_routed",
+                condition=~Q(status__in=["content_removed", "content_unavailable", "moved"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from staff.access import staff_view
 from takedown import selectors
-from takedown.forms import OverrideForm, ReplyForm
+from takedown.forms import OverrideForm, ReplyForm, TakedownFilterForm
 from takedown.lifecycle import TakedownError, reply_record, route_override
 from takedown.models import Takedown
 
@@ -35,12 +34,25 @@ def overview(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", selectors.DEFAULT_VIEW)
     if view not in selectors.VIEWS:
         view = selectors.DEFAULT_VIEW
-    page = Paginator(selectors.overview_rows(view), 50).get_page(request.GET.get("page"))
+    form = TakedownFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ListFilters(
+        country=data.get("country", ""), route=data.get("route", ""), overdue=bool(data.get("overdue"))
+    )
+    after = request.GET.get("after")
+    page = selectors.overview_page(view, filters, after=after, size=selectors.PAGE)
     counts = selectors.overview_counts()
+    query = request.GET.copy()
+    for key in ("after", "page", "view"):
+        query.pop(key, None)
     context = {
         "views": [(name, label, counts[name]) for name, (label, _) in selectors.VIEWS.items()],
         "view": view,
         "page": page,
+        "form": form,
+        "filtered": filters != selectors.ListFilters(),
+        "filter_query": query.urlencode(),
+        "first_page": not after,
     }
     return render(request, "takedown/overview.html", context)
 

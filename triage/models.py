@@ -210,10 +210,20 @@ class TriageState(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     # When an analyst first took the record up; the reporter then sees "being assessed".
     started_at = models.DateTimeField(null=True, blank=True)
+    # The queue's order, kept current by the events that change it (see triage.priority).
+    # Read only while the record is waiting.
+    priority = models.PositiveSmallIntegerField(default=0)
+    queue_rank = models.BigIntegerField(default=0)
 
     class Meta:
         default_permissions = ()
         indexes = [
+            # The queue in order, one page after another: a walk along this index from the last row shown.
+            models.Index(
+                fields=["queue_rank", "record"],
+                name="triage_queue_rank",
+                condition=Q(status__in=["awaiting_assessment", "disputed"]),
+            ),
             # The queue and "next": only the waiting rows, however many are decided.
             models.Index(
                 fields=["record"],

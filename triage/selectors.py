@@ -7,59 +7,41 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
-    Case,
     Exists,
     ExpressionWrapper,
-    IntegerField,
+    F,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from enrichment.models import HostAddress, LivenessCheck
 from reports.models import ReportedAddress, UrlRecord
 from staff.models import AuditEvent
 from triage.models import WAITING, ActionedName, Assessment, TriageState
+from triage.priority import OLD_AFTER
 
-# A record reported this long ago and still waiting is "waiting over a day".
-OLD_AFTER = timedelta(hours=24)
 NEIGHBOURS_SHOWN = 20
 LIVENESS_SHOWN = 50
+QUEUE_PAGE = 50
 
-# Priority: each reason adds a weight twice the next one's, so the order is
-# "disputed first, then actioned host or domain, then online, then reported
-# more than once, then waiting over a day"; an analyst reads it off the badges.
-# Equal badges: more reports first, then the oldest.
-WEIGHT_DISPUTED = 16
-WEIGHT_ACTIONED = 8
-WEIGHT_ONLINE = 4
-WEIGHT_REPEATED = 2
-WEIGHT_OLD = 1
-QUEUE_ORDER = ("-priority", "-record__report_count", "record__first_reported_at", "record_id")
+# The stored order (triage.priority): one walk along the partial index triage_queue_rank.
+QUEUE_ORDER = ("queue_rank", "record_id")
 
 
-def with_priority(states: QuerySet[TriageState], *, now: datetime) -> QuerySet[TriageState]:
-    """Annotate each row with its reasons (badges) and their sum, `priority`."""
+def with_reasons(states: QuerySet[TriageState], *, now: datetime) -> QuerySet[TriageState]:
+    """The badges that explain each row's place; worked out for the rows of one page only."""
 
     def actioned(kind: str, column: str) -> Exists:
         return Exists(ActionedName.objects.filter(kind=kind, name=OuterRef(column)))
-
-    def weight(condition: Q, points: int) -> Case:
-        return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
 
     return states.annotate(
         actioned_host=actioned(ActionedName.Kind.HOST, "record__host"),
         actioned_domain=actioned(ActionedName.Kind.DOMAIN, "record__registrable_domain"),
         waiting_long=ExpressionWrapper(Q(record__first_reported_at__lt=now - OLD_AFTER), output_field=BooleanField()),
-    ).annotate(
-        priority=weight(Q(status=TriageState.Status.DISPUTED), WEIGHT_DISPUTED)
-        + weight(Q(actioned_host=True) | Q(actioned_domain=True), WEIGHT_ACTIONED)
-        + weight(Q(record__online=True), WEIGHT_ONLINE)
-        + weight(Q(record__report_count__gte=2), WEIGHT_REPEATED)
-        + weight(Q(waiting_long=True), WEIGHT_OLD)
     )
 
 
@@ -109,7 +91,74 @@ def queue(*, filters: QueueFilters | None = None, now: datetime | None = None) -
     """
     now = now or timezone.now()
     states = queue_waiting(filters=filters)
-    return with_priority(states, now=now).select_related("record", "claimed_by").order_by(*QUEUE_ORDER)
+    return with_reasons(states, now=now).select_related("record", "claimed_by").order_by(*QUEUE_ORDER)
+
+
+@dataclass(frozen=True)
+class QueueCursor:
+    """Where a page of the queue ends: the (rank, record id) of its last (or first) row, as "rank.id" in links."""
+
+    rank: int
+    record_id: int
+
+    def __str__(self) -> str:
+        return f"{self.rank}.{self.record_id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> QueueCursor | None:
+        """None for anything that is not two whole numbers: a tampered link shows the first page."""
+        rank, dot, record_id = (text or "").partition(".")
+        if not dot or not rank.lstrip("-").isdigit() or not record_id.isdigit() or len(text) > 40:
+            return None
+        return cls(int(rank), int(record_id))
+
+
+@dataclass
+class QueuePage:
+    rows: list[TriageState]
+    next_cursor: QueueCursor | None
+    previous_cursor: QueueCursor | None
+
+
+def _cursor_of(row: TriageState) -> QueueCursor:
+    return QueueCursor(row.queue_rank, row.record_id)
+
+
+def queue_page(
+    *,
+    filters: QueueFilters | None = None,
+    after: QueueCursor | None = None,
+    before: QueueCursor | None = None,
+    size: int = QUEUE_PAGE,
+    now: datetime | None = None,
+) -> QueuePage:
+    """One page of the queue, starting after `after` (Next) or ending before `before` (Previous).
+
+    Keyset paging: `queue_rank >= r` bounds the index walk so it starts at
+    the cursor, whatever the depth; the OR settles ties on the record id.
+    """
+    rows = queue(filters=filters, now=now)
+    if before is not None:
+        older = Q(queue_rank__lt=before.rank) | Q(queue_rank=before.rank, record_id__lt=before.record_id)
+        found = list(rows.filter(older, queue_rank__lte=before.rank).order_by("-queue_rank", "-record_id")[: size + 1])
+        more_before = len(found) > size
+        found = found[:size][::-1]
+        return QueuePage(
+            rows=found,
+            next_cursor=_cursor_of(found[-1]) if found else after,
+            previous_cursor=_cursor_of(found[0]) if found and more_before else None,
+        )
+    if after is not None:
+        newer = Q(queue_rank__gt=after.rank) | Q(queue_rank=after.rank, record_id__gt=after.record_id)
+        rows = rows.filter(newer, queue_rank__gte=after.rank)
+    found = list(rows[: size + 1])
+    more_after = len(found) > size
+    found = found[:size]
+    return QueuePage(
+        rows=found,
+        next_cursor=_cursor_of(found[-1]) if more_after else None,
+        previous_cursor=_cursor_of(found[0]) if after is not None and found else None,
+    )
 
 
 def to_confirm() -> QuerySet[TriageState]:
@@ -143,25 +192,67 @@ class RecordPage:
         return (first, latest) if first else None
 
 
-def _neighbours(records: QuerySet[UrlRecord]) -> list[UrlRecord]:
-    return list(
-        records.select_related("triage", "triage__assessment").order_by("-last_reported_at", "-pk")[:NEIGHBOURS_SHOWN]
+def _neighbours(record: UrlRecord) -> tuple[list[UrlRecord], list[UrlRecord]]:
+    """Other records on the same host, and on the same registrable domain but another host, most recent first.
+
+    One query for both lists: the rows of the host or the domain numbered
+    within each of the two groups (a window), NEIGHBOURS_SHOWN kept of each.
+    """
+    near = Q(host=record.host)
+    if record.registrable_domain:
+        near |= Q(registrable_domain=record.registrable_domain)
+    same_host = ExpressionWrapper(Q(host=record.host), output_field=BooleanField())
+    rows = list(
+        UrlRecord.objects.filter(near)
+        .exclude(pk=record.pk)
+        .annotate(
+            same_host=same_host,
+            place=Window(
+                RowNumber(), partition_by=[same_host], order_by=[F("last_reported_at").desc(), F("pk").desc()]
+            ),
+        )
+        .filter(place__lte=NEIGHBOURS_SHOWN)
+        .select_related("triage", "triage__assessment")
+        .order_by("-last_reported_at", "-pk")
     )
+    return [r for r in rows if r.same_host], [r for r in rows if not r.same_host]
 
 
-def record_state(record_id: int) -> TriageState | None:
-    """A record's triage row with everything the record page shows of it, in one query."""
+_STATE_PEOPLE = (
+    "claimed_by",
+    "assessment",
+    "assessment__analyst",
+    "assessment__confirmed_by",
+    "assessment__disputed_by",
+)
+
+
+def record_with_state(record_id: int) -> UrlRecord | None:
+    """The record with its triage row, the people on it and its takedown, in one query (the record page's first)."""
     return (
-        TriageState.objects.select_related(
-            "claimed_by",
-            "assessment",
-            "assessment__analyst",
-            "assessment__confirmed_by",
-            "assessment__disputed_by",
+        UrlRecord.objects.select_related(
+            "triage",
+            *(f"triage__{name}" for name in _STATE_PEOPLE),
+            "takedown",
+            "takedown__recipient",
+            "takedown__overridden_by",
         )
         .filter(pk=record_id)
         .first()
     )
+
+
+def loaded_state(record: UrlRecord) -> TriageState | None:
+    """The triage row `record_with_state` brought along (None if the record has none)."""
+    try:
+        return record.triage
+    except TriageState.DoesNotExist:
+        return None
+
+
+def record_state(record_id: int) -> TriageState | None:
+    """A record's triage row with everything the record page shows of it, in one query."""
+    return TriageState.objects.select_related(*_STATE_PEOPLE).filter(pk=record_id).first()
 
 
 _UNSET = object()
@@ -171,19 +262,13 @@ def record_page(record: UrlRecord, *, state: TriageState | None | object = _UNSE
     """Everything the record page shows; pass `state` if the view already loaded it with `record_state`."""
     if state is _UNSET:
         state = record_state(record.pk)
-    assessments = list(
-        Assessment.objects.filter(record=record).select_related("analyst", "confirmed_by", "disputed_by")
-    )
-    same_host = _neighbours(UrlRecord.objects.filter(host=record.host).exclude(pk=record.pk))
-    same_domain = (
-        _neighbours(
-            UrlRecord.objects.filter(registrable_domain=record.registrable_domain)
-            .exclude(host=record.host)
-            .exclude(pk=record.pk)
+    if state is not None and state.assessment_id is None:
+        assessments = []  # Every assessment points the row at itself: none was ever made, no query.
+    else:
+        assessments = list(
+            Assessment.objects.filter(record=record).select_related("analyst", "confirmed_by", "disputed_by")
         )
-        if record.registrable_domain
-        else []
-    )
+    same_host, same_domain = _neighbours(record)
     events = AuditEvent.objects.filter(target_type=UrlRecord._meta.label_lower, target_id=str(record.pk))
     history = [
         {"at": e.at, "who": e.actor_username, "what": e.get_action_display(), "summary": e.summary}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from triage.views import bulk, confirm, queue, record
+from triage.views import bulk, confirm, queue, record, search
 
 app_name = "triage"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("confirm/", confirm.to_confirm, name="to_confirm"),
     path("bulk/", bulk.bulk, name="bulk"),
     path("bulk/apply/", bulk.bulk_apply, name="bulk_apply"),
+    path("search/", search.records_search, name="search"),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from staff.roles import role_names
+from staff.roles import role_label
 
 register = template.Library()
 
@@ -19,8 +19,7 @@ def url_or(name: str, fallback: str) -> str:
 
 @register.simple_tag
 def staff_role(user) -> str:
-    names = role_names(user)
-    return names[0] if names else "No role"
+    return role_label(user)
 
 
 @register.filter

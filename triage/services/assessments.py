@@ -18,6 +18,7 @@ from staff.audit import audit_record
 from staff.models import AuditEvent
 from triage.events import record_confirmed
 from triage.models import WAITING, ActionedName, Assessment, Outcome, Sex, SiteType, TriageState, is_criminal
+from triage.priority import queue_reprioritise, queue_reprioritise_names
 
 Status = TriageState.Status
 
@@ -166,6 +167,8 @@ def assessment_confirm(*, assessment: Assessment, confirmer, request=None) -> No
         state.status = Status.CONFIRMED_CRIMINAL
         state.save(update_fields=["status"])
         _actioned_names_add(assessment.record, now=now)
+        # "Host or domain actioned before": the other waiting records there move up now.
+        queue_reprioritise_names(host=assessment.record.host, domain=assessment.record.registrable_domain, now=now)
         record_confirmed.send(sender=Assessment, record=assessment.record, assessment=assessment, at=now)
         audit_record(
             actor=confirmer,
@@ -192,6 +195,7 @@ def assessment_dispute(*, assessment: Assessment, reviewer, view: View, request=
         state.status = Status.DISPUTED
         state.assessment = second
         state.save(update_fields=["status", "assessment"])
+        queue_reprioritise([state.pk], now=now)  # back in the queue, disputed: first
         audit_record(
             actor=reviewer,
             action=AuditEvent.Action.DISPUTED,

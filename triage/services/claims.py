@@ -26,7 +26,7 @@ from reports.models import UrlRecord
 from staff.audit import audit_record
 from staff.models import AuditEvent
 from triage.models import WAITING, TriageState
-from triage.selectors import QUEUE_ORDER, with_priority
+from triage.selectors import QUEUE_ORDER
 
 NEXT_ATTEMPTS = 5
 
@@ -74,7 +74,7 @@ def record_claim_next(*, user, skip: int | None = None, request=None) -> int | N
     for _ in range(NEXT_ATTEMPTS):
         now = timezone.now()
         with transaction.atomic():
-            candidates = with_priority(TriageState.objects.filter(_free(now), status__in=WAITING), now=now)
+            candidates = TriageState.objects.filter(_free(now), status__in=WAITING)
             if skip is not None:
                 candidates = candidates.exclude(pk=skip)
             top = (

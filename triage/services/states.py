@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from reports.models import UrlRecord
 from triage.models import TriageState
+from triage.priority import queue_reprioritise
 
 SYNC_BATCH = 1000
 
@@ -21,6 +22,8 @@ def states_create(record_ids: Iterable[int]) -> int:
     """Give these records a waiting row unless they have one; returns how many were asked for."""
     rows = [TriageState(record_id=pk) for pk in record_ids]
     TriageState.objects.bulk_create(rows, ignore_conflicts=True)
+    # Its place in the queue, from what enrichment has just written (online now, host, counts).
+    queue_reprioritise([row.record_id for row in rows])
     return len(rows)
 
 

@@ -14,6 +14,8 @@ ALLOWED = {
     "triage.assess_record": {"analyst", "senior"},
     "triage.confirm_assessment": {"senior"},
     "triage.bulk_assess": {"senior"},
+    # The staff search: every staff role may look a record up (results link to the record page).
+    "takedown.view_takedowns": {"analyst", "senior", "manager"},
 }
 ROLES = ["analyst", "senior", "manager", "outsider"]
 

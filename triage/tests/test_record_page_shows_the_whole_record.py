@@ -126,6 +126,9 @@ def test_the_page_reads_the_triage_row_once_and_the_people_on_it_in_the_same_que
     with CaptureQueriesContext(connection) as queries:
         html = senior_client.get(reverse("triage:record", args=[record.pk])).content.decode()
     assert "analyst, " in html and "confirmed by senior" in html
-    assert len(selects_from("triage_triagestate", queries.captured_queries)) == 1
+    # The triage row comes joined to the record's own query, never on its own.
+    assert len(selects_from("triage_triagestate", queries.captured_queries)) == 0
+    record_queries = selects_from("reports_urlrecord", queries.captured_queries)
+    assert any('JOIN "triage_triagestate"' in q for q in record_queries)
     # Only the session's own user is read on its own; the analyst and the confirmer come joined.
     assert len(selects_from(users, queries.captured_queries)) <= 1

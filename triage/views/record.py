@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +16,7 @@ from triage.forms import AssessmentForm
 from triage.models import TriageState
 from triage.services import claims
 from triage.services.assessments import ClaimNeeded, TriageError, View, record_assess
-from triage.views.common import record_for_triage, triage_page
+from triage.views.common import ENRICHMENT_DONE, record_for_triage, triage_page
 
 
 def _record_page(
@@ -45,8 +45,14 @@ def _record_page(
 @staff_view("triage.assess_record")
 @require_GET
 def record(request: HttpRequest, pk: int) -> HttpResponse:
-    record = record_for_triage(pk)
-    state = selectors.record_state(record.pk)  # loaded once, for the claim and for the page
+    # One query for the record, its triage row, the people on it and its takedown.
+    record = selectors.record_with_state(pk)
+    if record is None:
+        raise Http404("No such record.")
+    state = selectors.loaded_state(record)
+    if state is None and record.enrichment_state in ENRICHMENT_DONE:
+        record = record_for_triage(pk)  # makes the missing row (after a partial restore)
+        state = selectors.record_state(record.pk)
     if state is not None:
         claims.claim_renew(state=state, user=request.user)
     audit_record(actor=request.user, action=AuditEvent.Action.RECORD_VIEWED, target=record, request=request)
