@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NAME = "reportsite_bench"
+NAME = os.environ.get("BENCH_DB_NAME", "reportsite_bench")
 COPY_SQL = (
     "SELECT url, url_sha256, category, listed_at FROM memberapi_listing "
     "WHERE removed_position IS NULL ORDER BY listed_position"

@@ -1,24 +1,30 @@
-"""The URL list answer: sequencing, the cursor, ETag, and the stream in the chosen format.
+"""The URL list answer: the cursor, ETag, and the stream in the chosen format.
 
-Order of work, so that If-None-Match costs no read of the list: number any
-newly committed changes (nothing to do in the common case), read the last
-position P (one row), build the ETag from the kind of list, the format, the
-cursor asked for and P, and only then, if the member's copy is stale, stream
-the rows as of P.
+Order of work, so that If-None-Match costs no read of the list: read the last
+position P the beat has handed out (one row; a member's request numbers
+nothing, see memberapi.sequencing), build the ETag from the kind of list, the
+format, the cursor asked for and P, and only then, if the member's copy is
+stale, stream the rows as of P.
+
+On PostgreSQL the database writes the answer (COPY, memberapi.pgcopy): the
+same bytes as the Python writers in memberapi.streams, which SQLite uses,
+and a test holds the two equal on nasty values.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from django.db import connection
 from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import parse_etags
 from rest_framework.exceptions import ValidationError
 
-from memberapi import selectors, streams
-from memberapi.sequencing import changes_sequence, list_position
+from memberapi import pgcopy, selectors, streams
+from memberapi.sequencing import list_position
 
 _CURSOR = re.compile(r"0|[1-9][0-9]{0,17}")
 CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "text": "text/plain; charset=utf-8"}
@@ -45,7 +51,6 @@ def _when(at: datetime) -> str:
 
 
 def urllist_response(*, if_none_match: str | None, hashed: bool, fmt: str, since: str | None):
-    changes_sequence()
     position = list_position()
     after = cursor_parse(since, upto=position)
     kind = "hashed" if hashed else "list"
@@ -56,7 +61,9 @@ def urllist_response(*, if_none_match: str | None, hashed: bool, fmt: str, since
         for name, value in headers.items():
             response[name] = value
         return response
-    if after is None:
+    if connection.vendor == "postgresql":
+        body = _copied(hashed=hashed, fmt=fmt, after=after, cursor=position)
+    elif after is None:
         body = _full(selectors.listing_at(position), hashed=hashed, fmt=fmt, cursor=position)
     else:
         body = _changes(
@@ -97,3 +104,61 @@ def _changes(changes: Iterator[selectors.Entry], *, hashed: bool, fmt: str, afte
         for c in changes
     )
     return streams.json_stream({"since": str(after), "cursor": str(cursor)}, "changes", items)
+
+
+# --- PostgreSQL: the same answers written by COPY --------------------------------
+
+_WHEN = "to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"  # _when's format
+
+
+def _copied(*, hashed: bool, fmt: str, after: int | None, cursor: int) -> Iterator[bytes]:
+    if after is None:
+        rows, params = selectors.listing_at_sql(cursor)
+        at_name, head, key = "added_at", {"cursor": str(cursor)}, "entries"
+    else:
+        rows, params = selectors.changes_between_sql(after, cursor)
+        at_name, head, key = "at", {"since": str(after), "cursor": str(cursor)}, "changes"
+    cells = (
+        ([("change", "e.change")] if after is not None else [])
+        + ([] if hashed else [("url", "e.url")])
+        + [("sha256", "e.url_sha256"), ("category", "e.category")]
+    )
+    if fmt == "csv":
+        # Every cell neutralised, as csv_stream does; the date never needs it.
+        columns = [f'{streams.neutralise_sql(expression)} AS "{name}"' for name, expression in cells]
+        select = f'SELECT {", ".join(columns)}, {_WHEN} AS "{at_name}" FROM ({rows}) AS e ORDER BY e.position'
+        return _crlf(pgcopy.copy_rows(select, params | {"formula": streams.FORMULA_SQL_PATTERN}, options=pgcopy.CSV))
+    if fmt == "text":
+        item = "e.url_sha256" if hashed else "e.url"
+        if after is not None:
+            item = f"CASE e.change WHEN 'added' THEN '+ ' ELSE '- ' END || {item}"
+        return pgcopy.copy_rows(f"SELECT {item} FROM ({rows}) AS e ORDER BY e.position", params, options=pgcopy.VERBATIM)
+    # JSON, written as json.dumps writes each item (to_json escapes as it does, with ensure_ascii=False).
+    members = [f"'\"{name}\": ' || to_json({expression})::text" for name, expression in cells]
+    members.append(f"'\"{at_name}\": \"' || {_WHEN} || '\"'")
+    item = "'{' || " + " || ', ' || ".join(members) + " || '}'"
+    lines = pgcopy.copy_rows(f"SELECT {item} FROM ({rows}) AS e ORDER BY e.position", params, options=pgcopy.VERBATIM)
+    return _json_array(head, key, lines)
+
+
+def _crlf(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """COPY ends rows with LF; RFC 4180 (and csv_stream) with CRLF. A line break inside quotes is data."""
+    for piece in pieces:
+        if b'"' not in piece:
+            yield piece.replace(b"\n", b"\r\n")
+            continue
+        # Pieces are whole rows, so each starts outside quotes: the even parts.
+        parts = piece.split(b'"')
+        parts[::2] = [part.replace(b"\n", b"\r\n") for part in parts[::2]]
+        yield b'"'.join(parts)
+
+
+def _json_array(head: dict, key: str, lines: Iterable[bytes]) -> Iterator[bytes]:
+    """streams.json_stream's bytes around items that come one per line."""
+    opening = json.dumps(head, ensure_ascii=False)
+    start = (opening[:-1] + ", " + json.dumps(key) + ": [").encode()
+    before = start  # before the first item the opening, after it a comma
+    for piece in lines:
+        yield before + piece[:-1].replace(b"\n", b",")
+        before = b","
+    yield (start if before is start else b"") + b"]}\n"

@@ -9,12 +9,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 PIECE = 64 * 1024
 
-# A spreadsheet runs a cell that begins with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The one rule for CSV injection, kept in Python here and in SQL
+# (neutralise_sql, for the PostgreSQL export), with a test holding the two
+# equal on nasty values: a cell is made plain text when a formula character
+# (= + - @ TAB CR) starts it, or follows a character a spreadsheet may split
+# the cell on (, ; TAB CR LF: a separator in another locale, a line break),
+# where a cell of its own would start.
+FORMULA_CHARACTERS = "=+-@\t\r"
+SEPARATORS = ",;\t\r\n"
+_FORMULA = re.compile(f"(?:^|[{re.escape(SEPARATORS)}])[{re.escape(FORMULA_CHARACTERS)}]")
 
 
 def neutralise(cell: str) -> str:
@@ -23,7 +31,22 @@ def neutralise(cell: str) -> str:
     Canonical URLs, digests, categories and dates never begin with these; the
     rule is there so no future column can turn the list into a formula.
     """
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if _FORMULA.search(cell) else cell
+
+
+def _bracket(characters: str) -> str:
+    # A POSIX bracket expression; "-" goes last, where it is a plain character.
+    assert not set(characters) & set("]^\\"), characters
+    return "[" + "".join(sorted(characters, key=lambda c: c == "-")) + "]"
+
+
+# The same rule as a PostgreSQL regular expression, passed as a parameter.
+FORMULA_SQL_PATTERN = f"(^|{_bracket(SEPARATORS)}){_bracket(FORMULA_CHARACTERS)}"
+
+
+def neutralise_sql(expression: str) -> str:
+    """`neutralise` in SQL, for a text expression; give FORMULA_SQL_PATTERN as the parameter %(formula)s."""
+    return f"CASE WHEN {expression} ~ %(formula)s THEN '''' || {expression} ELSE {expression} END"
 
 
 def _pieces(parts: Iterable[str]) -> Iterator[bytes]:

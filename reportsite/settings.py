@@ -420,6 +420,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "takedown.tasks.apply_retention",
         "schedule": timedelta(hours=1),
     },
+    "number new URL list changes for members": {
+        "task": "memberapi.tasks.sequence_list_changes",
+        "schedule": timedelta(seconds=env_int("URLLIST_SEQUENCE_SECONDS", 10, minimum=1)),
+    },
     "refresh today's and yesterday's dashboard figures": {
         "task": "dashboard.tasks.refresh_daily_stats",
         "schedule": timedelta(seconds=env_int("DASHBOARD_REFRESH_SECONDS", 300, minimum=10)),
