@@ -62,8 +62,9 @@ def changes_between(after: int, upto: int) -> Iterator[Entry]:
 
 def listing_at_sql(position: int) -> tuple[str, dict[str, int]]:
     """`listing_at` as (SQL, parameters)."""
+    table = Listing._meta.db_table
     sql = (
-        f"SELECT url, url_sha256, category, listed_at AS at, listed_position AS position FROM {Listing._meta.db_table}"
+        f"SELECT url, url_sha256, category, listed_at AS at, listed_position AS position FROM {table}"  # noqa: S608 - values are parameters
         " WHERE listed_position <= %(position)s AND (removed_position IS NULL OR removed_position > %(position)s)"
         " ORDER BY listed_position"
     )
@@ -74,7 +75,7 @@ def changes_between_sql(after: int, upto: int) -> tuple[str, dict[str, int]]:
     """`changes_between` as (SQL, parameters)."""
     table = Listing._meta.db_table
     sql = (
-        "SELECT 'added' AS change, url, url_sha256, category, listed_at AS at, listed_position AS position"
+        "SELECT 'added' AS change, url, url_sha256, category, listed_at AS at, listed_position AS position"  # noqa: S608 - values are parameters
         f" FROM {table} WHERE listed_position > %(after)s AND listed_position <= %(upto)s"
         " UNION ALL"
         " SELECT 'removed', url, url_sha256, category, removed_at, removed_position"

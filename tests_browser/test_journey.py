@@ -33,6 +33,7 @@ from enrichment import hosting, tracking
 from enrichment.tests.loopback import LoopbackServer, Reply
 from memberapi.models import Member
 from memberapi.services import api_key_create
+from memberapi.tasks import sequence_list_changes
 from reports.models import Report, UrlRecord
 from reports.selectors import PublicStatus
 from staff.testing import TEST_PASSWORD, make_staff, totp_now
@@ -237,6 +238,7 @@ def test_a_report_goes_from_the_form_to_removal_and_the_reporter_sees_action_tak
         _key, key = api_key_create(
             member=member, name="journey", scopes=["urllist:read"], expires_at=timezone.now() + timedelta(days=1)
         )
+        sequence_list_changes()  # the beat's run that puts new changes on the list
         assert url_list(base, key) == [record.url]
 
     with step("8 the site takes it down and two re-checks find it gone"):
