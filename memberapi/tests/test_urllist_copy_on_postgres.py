@@ -123,16 +123,17 @@ def test_an_empty_list_is_still_a_whole_answer_in_every_format():
 @pytest.mark.django_db(transaction=True)
 def test_a_list_changing_mid_download_gives_the_list_as_of_the_cursor():
     client = ApiClient(key(member())[1])
-    last = on_the_list([f"http://mid.example/{n:05d}/a/rather/long/path/to/make/the/rows/wider" for n in range(2000)])
+    last = on_the_list([f"http://mid.example/{n:05d}/a/rather/long/path/to/make/the/rows/wider" for n in range(5000)])
     response = client.get(URLLIST, {"format": "csv"})
     assert isinstance(response, StreamingHttpResponse)
     assert response["X-Cursor"] == str(last)
     pieces = iter(response.streaming_content)
     first = next(pieces)
+    assert 0 < first.count(b"\n") < 4000  # the rest is still to come
 
     def meanwhile():  # other work commits a removal and an addition while the member downloads
         newcomer = records(["http://mid.example/newcomer"])[0]
-        gone = Listing.objects.get(listed_position=2000).record_id
+        gone = Listing.objects.get(listed_position=5000).record_id
         for record_id, on in ((gone, False), (newcomer.pk, True)):
             with transaction.atomic():
                 listing_changed.send(sender=Takedown, record_id=record_id, listed=on, at=timezone.now())
@@ -148,14 +149,14 @@ def test_a_list_changing_mid_download_gives_the_list_as_of_the_cursor():
     text = (first + b"".join(pieces)).decode()
     response.close()
     urls = [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:]
-    assert len(urls) == 2000
-    assert urls[-1].startswith("http://mid.example/01999/") and "http://mid.example/newcomer" not in urls
+    assert len(urls) == 5000
+    assert urls[-1].startswith("http://mid.example/04999/") and "http://mid.example/newcomer" not in urls
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_download_abandoned_half_way_leaves_the_connection_clean():
     client = ApiClient(key(member())[1])
-    on_the_list([f"http://gone.example/{n:05d}/a/rather/long/path/to/make/the/rows/wider" for n in range(2000)])
+    on_the_list([f"http://gone.example/{n:05d}/a/rather/long/path/to/make/the/rows/wider" for n in range(5000)])
     response = client.get(URLLIST, {"format": "csv"})
     next(iter(response.streaming_content))
     response.close()  # the member's machine hung up: the WSGI server closes the answer
@@ -164,4 +165,4 @@ def test_a_download_abandoned_half_way_leaves_the_connection_clean():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (%%' AND state = 'active'")
         assert cursor.fetchone()[0] == 0
-    assert len(body(client.get(URLLIST, {"format": "csv"})).splitlines()) == 2001
+    assert len(body(client.get(URLLIST, {"format": "csv"})).splitlines()) == 5001
