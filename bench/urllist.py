@@ -252,7 +252,8 @@ def main() -> None:
 
     load = os.getloadavg()
     sizes = ",".join(str(s) for s in args.sizes)
-    print(f"$ DATABASE_URL={given} .venv/bin/python bench/urllist.py --sizes {sizes} --repeat {args.repeat}")
+    database = "" if args.database == "reportsite_bench_urllist" else f" --database {args.database}"
+    print(f"$ DATABASE_URL={given} .venv/bin/python bench/urllist.py --sizes {sizes} --repeat {args.repeat}{database}")
     print(f"  gunicorn        1 worker, {args.threads} threads (gthread), access log off; client curl")
     print(f"  each figure     the best of {args.repeat}")
     print(f"  load average    {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (after the run)")
