@@ -423,6 +423,8 @@ CELERY_BEAT_SCHEDULE = {
     "number new URL list changes for members": {
         "task": "memberapi.tasks.sequence_list_changes",
         "schedule": timedelta(seconds=env_int("URLLIST_SEQUENCE_SECONDS", 10, minimum=1)),
+        # Runs piled up while the workers were away are dropped: any one run does all their work.
+        "options": {"expires": 60},
     },
     "refresh today's and yesterday's dashboard figures": {
         "task": "dashboard.tasks.refresh_daily_stats",
