@@ -14,11 +14,13 @@ dropped at the end) on DATABASE_URL's server:
   2. One gunicorn (reportsite.wsgi, the product's settings, 1 worker with
      --threads threads, access log off) serves the API on a loopback port for
      the whole run; no broker, and nothing numbers changes but step 1.
-  3. The CSV is fetched --repeat times with curl (`GET /api/v1/urllist/?format=csv`
+  3. The CSV is fetched --repeat times (5) with curl (`GET /api/v1/urllist/?format=csv`
      with a real key: authentication, throttle, middleware, the stream) and
      `psql \\copy (SELECT the same rows, the same order) TO file CSV HEADER` is
-     run --repeat times; the best of each is printed with their ratio. Both
-     write to a file on the same disk; the row counts must agree.
+     run as often, in turns with the API; the best of each is printed with
+     their ratio. Both
+     write to a file on the same disk; the row counts must agree. The JSON
+     and text formats are fetched the same way, for their times.
   4. The gunicorn worker's peak resident memory (VmHWM, reset through
      /proc/PID/clear_refs before each size's exports) against its resident
      memory before: flat means it does not grow with the list.
@@ -52,7 +54,7 @@ TARGET_SIZE = 100_000
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="list sizes, comma-separated, in one run")
-    parser.add_argument("--repeat", type=int, default=3, help="exports each way per size; the best is printed")
+    parser.add_argument("--repeat", type=int, default=5, help="exports each way per size, in turns; the best is kept")
     parser.add_argument("--threads", type=int, default=4, help="threads of the one gunicorn worker (default 4)")
     parser.add_argument("--database", default="reportsite_bench_urllist", help="database made and dropped by the run")
     args = parser.parse_args()
@@ -150,10 +152,10 @@ def lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
-def time_api(base: str, key: str, path: Path) -> float:
+def time_api(base: str, key: str, path: Path, fmt: str = "csv") -> float:
     started = time.perf_counter()
     argv = ["curl", "--silent", "--show-error", "--fail", "--output", str(path)]
-    argv += ["--header", f"Authorization: Bearer {key}", f"{base}/api/v1/urllist/?format=csv"]
+    argv += ["--header", f"Authorization: Bearer {key}", f"{base}/api/v1/urllist/?format={fmt}"]
     subprocess.run(argv, check=True)  # noqa: S603, S607 - our own argv
     return time.perf_counter() - started
 
@@ -227,9 +229,18 @@ def main() -> None:
             time_api(server.base, key, api_file)  # warm: the worker's first answer at this size
             before = memory_kib(worker)
             Path(f"/proc/{worker}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
-            api = min(time_api(server.base, key, api_file) for _ in range(args.repeat))
+            # In turns, so that both see the same moments of a shared machine.
+            api_times, copy_times = [], []
+            for _ in range(args.repeat):
+                api_times.append(time_api(server.base, key, api_file))
+                copy_times.append(time_psql(url, position, psql_file))
+            api, copy = min(api_times), min(copy_times)
             after = memory_kib(worker)
-            copy = min(time_psql(url, position, psql_file) for _ in range(args.repeat))
+            other = {
+                fmt: min(time_api(server.base, key, tmp / fmt, fmt) for _ in range(args.repeat))
+                for fmt in ("json", "text")
+            }
+            after_all = memory_kib(worker)
             api_rows, psql_rows = lines(api_file) - 1, lines(psql_file) - 1
             if api_rows != psql_rows or api_rows != size:
                 raise SystemExit(f"row counts differ at {size}: API {api_rows}, psql {psql_rows}")
@@ -238,7 +249,9 @@ def main() -> None:
                     "size": size, "filled": filled, "changes": changes, "runs": runs, "seq": seconds, "api": api,
                     "psql": copy, "api_mib": api_file.stat().st_size / 2**20,
                     "psql_mib": psql_file.stat().st_size / 2**20, "rss_before": before["VmRSS"],
-                    "peak": after["VmHWM"], "rss_after": after["VmRSS"],
+                    "peak": after["VmHWM"], "rss_after": after["VmRSS"], "json": other["json"],
+                    "text": other["text"], "peak_all": after_all["VmHWM"],
+                    "json_mib": (tmp / "json").stat().st_size / 2**20,
                 }
             )  # fmt: skip
             print(f"  done {size:,} entries", file=sys.stderr)
@@ -263,6 +276,14 @@ def main() -> None:
         print(
             f"  {r['size']:>9,}   {r['psql']:8.3f} s   {r['api']:8.3f} s   {r['api'] / r['psql']:10.2f} x"
             f"   {r['psql'] / r['api']:10.2f} x    {r['rss_before'] / 1024:6.1f} → {r['peak'] / 1024:6.1f} MiB"
+        )
+    print()
+    print("  the other formats over HTTP (same gunicorn, curl):")
+    for r in rows_out:
+        print(
+            f"  {r['size']:>9,}   JSON {r['json']:8.3f} s ({r['json_mib']:.1f} MiB,"
+            f" {r['psql'] / r['json']:.2f} x psql's speed)   text {r['text']:8.3f} s"
+            f"   worker peak over all formats {r['peak_all'] / 1024:6.1f} MiB"
         )
     print()
     print("  sequencing by the beat (memberapi.tasks.sequence_list_changes), the changes added for each size:")

@@ -108,6 +108,11 @@ def _changes(changes: Iterator[selectors.Entry], *, hashed: bool, fmt: str, afte
 
 # --- PostgreSQL: the same answers written by COPY --------------------------------
 
+# Cells whose every value is ours, none of which a spreadsheet would run: the
+# digest is hex we computed, the category one of sequencing.CATEGORIES' codes
+# or UNKNOWN_CATEGORY, the change "added" or "removed" (the date is written
+# below). Only the URL holds text from outside.
+_OURS = frozenset({"sha256", "category", "change"})
 _WHEN = "to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"  # _when's format
 
 
@@ -125,10 +130,9 @@ def _copied(*, hashed: bool, fmt: str, after: int | None, cursor: int) -> Iterat
     )
     if fmt == "csv":
         # Cells neutralised as csv_stream does, but for those that cannot
-        # need it, to spare the database a regular expression per row: the
-        # digest is hex we computed, the date is written here.
+        # need it, to spare the database a regular expression per row.
         columns = [
-            f'{expression if name == "sha256" else streams.neutralise_sql(expression)} AS "{name}"'
+            f'{expression if name in _OURS else streams.neutralise_sql(expression)} AS "{name}"'
             for name, expression in cells
         ]
         select = f'SELECT {", ".join(columns)}, {_WHEN} AS "{at_name}" FROM ({rows}) AS e ORDER BY e.position'  # noqa: S608 - our own names, values are parameters

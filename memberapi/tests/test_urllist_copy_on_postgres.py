@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from memberapi import exports, selectors
+from memberapi import exports, selectors, sequencing
 from memberapi.models import Listing, ListPosition
 from memberapi.sequencing import changes_sequence, list_position
 from memberapi.streams import neutralise
@@ -42,7 +42,7 @@ PRINTABLE = [
 ]
 # And what no canonical URL holds, for the formats that must escape it anyway.
 CONTROL = ["\tTAB", "\rCR", "x\n@y", "line\nbreak", "crlf\r\nx", "tab\tinside", "\x01ctl", "\\."]
-CATEGORIES = ["A", "=cmd", "-", "b;@c"]
+CATEGORIES = [*sequencing.CATEGORIES.values(), sequencing.UNKNOWN_CATEGORY]
 WHEN = datetime(2026, 1, 2, 3, 4, 5, 999999, tzinfo=UTC)  # microseconds are cut, not rounded
 
 
@@ -109,6 +109,12 @@ def test_the_sql_neutraliser_follows_the_python_rule_on_every_value():
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [row[0] for row in rows[1:]] == [neutralise(url) for url in PRINTABLE + CONTROL]
     assert sum(row[0].startswith("'") for row in rows[1:]) >= 10
+
+
+def test_the_cells_the_sql_export_does_not_neutralise_never_need_it():
+    ours = [*CATEGORIES, "added", "removed", hashlib.sha256(b"=1").hexdigest()]
+    assert [neutralise(cell) for cell in ours] == ours
+    assert sorted(exports._OURS) == ["category", "change", "sha256"]
 
 
 @pytest.mark.django_db
