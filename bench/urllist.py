@@ -18,9 +18,9 @@ dropped at the end) on DATABASE_URL's server:
      with a real key: authentication, throttle, middleware, the stream) and
      `psql \\copy (SELECT the same rows, the same order) TO file CSV HEADER` is
      run as often, in turns with the API; the best of each is printed with
-     their ratio. Both
-     write to a file on the same disk; the row counts must agree. The JSON
-     and text formats are fetched the same way, for their times.
+     their ratio. Both write to a file on the same disk; the row counts must
+     agree. The JSON and text formats are fetched the same way, for their
+     times.
   4. The gunicorn worker's peak resident memory (VmHWM, reset through
      /proc/PID/clear_refs before each size's exports) against its resident
      memory before: flat means it does not grow with the list.
