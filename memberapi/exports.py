@@ -122,12 +122,23 @@ STEP = 1024  # positions per chunk
 # "removed", the date written below. Only the URL holds text from outside.
 _OURS = frozenset({"sha256", "category", "change"})
 _WHEN = "to_char(q.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"  # _when's format
-# csv.writer's quoting (QUOTE_MINIMAL, CRLF): a cell with a comma, a quote or
-# a line break is quoted, its quotes doubled.
-_CSV_QUOTED = (
-    "CASE WHEN strpos(q.cell, ',') > 0 OR strpos(q.cell, '\"') > 0 OR strpos(q.cell, E'\\r') > 0"
-    " OR strpos(q.cell, E'\\n') > 0 THEN '\"' || replace(q.cell, '\"', '\"\"') || '\"' ELSE q.cell END"
-)
+
+
+def _csv_url(url: str) -> str:
+    """The URL's CSV cell as csv_stream writes it: neutralised, then quoted as csv.writer does.
+
+    csv.writer (QUOTE_MINIMAL) quotes a cell with a comma, a quote or a line
+    break, doubling its quotes. The neutraliser's leading apostrophe changes
+    neither, so both tests look at the URL as stored, and the regular
+    expression runs once a row.
+    """
+    quoted = " OR ".join(f"strpos({url}, {c}) > 0" for c in ("','", "'\"'", "E'\\r'", "E'\\n'"))
+
+    def neutralised(cell: str) -> str:
+        return f"CASE WHEN {url} ~ %(formula)s THEN '''' || {cell} ELSE {cell} END"
+
+    escaped = neutralised(f"replace({url}, '\"', '\"\"')")
+    return f"CASE WHEN {quoted} THEN '\"' || {escaped} || '\"' ELSE {neutralised(url)} END"
 
 
 def _copied(*, hashed: bool, fmt: str, after: int | None, cursor: int) -> Iterator[bytes]:
@@ -144,33 +155,35 @@ def _copied(*, hashed: bool, fmt: str, after: int | None, cursor: int) -> Iterat
     )
     params = params | {"first": 0 if after is None else after, "last": cursor, "formula": streams.FORMULA_SQL_PATTERN}
     if fmt == "csv":
-        line = " || ',' || ".join(_CSV_QUOTED if name == "url" else expression for name, expression in cells)
+        line = " || ',' || ".join(_csv_url(expression) if name == "url" else expression for name, expression in cells)
         line += f" || ',' || {_WHEN} || E'\\r\\n'"
         header = b"".join(streams.csv_stream([name for name, _ in cells] + [at_name], []))
-        return _with_header(header, _chunks(rows, line, separator="", hashed=hashed, params=params))
+        return _with_header(header, _chunks(rows, line, separator="", params=params))
     if fmt == "text":
         line = "q.url_sha256" if hashed else "q.url"
         if after is not None:
             line = f"CASE q.change WHEN 'added' THEN '+ ' ELSE '- ' END || {line}"
-        return _chunks(rows, line + " || E'\\n'", separator="", hashed=hashed, params=params)
+        return _chunks(rows, line + " || E'\\n'", separator="", params=params)
     # JSON, written as json.dumps writes each item (to_json escapes as it does, with ensure_ascii=False).
     members = [f"'\"{name}\": ' || to_json({expression})::text" for name, expression in cells]
     members.append(f"'\"{at_name}\": \"' || {_WHEN} || '\"'")
     line = "'{' || " + " || ', ' || ".join(members) + " || '}'"
-    return _json_array(head, key, _chunks(rows, line, separator=",", hashed=hashed, params=params))
+    return _json_array(head, key, _chunks(rows, line, separator=",", params=params))
 
 
-def _chunks(rows: str, line: str, *, separator: str, hashed: bool, params: dict) -> Iterator[bytes]:
-    """The lines of `rows` (selectors' SQL) as `line` writes each, STEP positions to a chunk, in order."""
-    # The neutralised URL is worked out once per row (OFFSET 0 keeps the
-    # planner from copying the expression into each place that uses it).
-    cell = "NULL::text" if hashed else streams.neutralise_sql("e.url")
+def _chunks(rows: str, line: str, *, separator: str, params: dict) -> Iterator[bytes]:
+    """The lines of `rows` (selectors' SQL) as `line` writes each, STEP positions to a chunk, in order.
+
+    The chunks come in the order of generate_series: a nested loop over it,
+    each chunk an index range scan, and no sort (an ORDER BY would hold the
+    whole answer in the database before its first byte; pgcopy turns off
+    parallel plans, the only thing that could mix the chunks up).
+    """
     select = (
         f"SELECT c.chunk FROM generate_series(%(first)s::bigint, %(last)s::bigint, {STEP}) AS g(lo),"  # noqa: S608 - our own SQL, values are parameters
         f" LATERAL (SELECT string_agg({line}, %(separator)s ORDER BY q.position) AS chunk"
-        f" FROM (SELECT e.*, {cell} AS cell FROM ({rows}) AS e"
-        f" WHERE e.position > g.lo AND e.position <= g.lo + {STEP} OFFSET 0) AS q) AS c"
-        " WHERE c.chunk IS NOT NULL ORDER BY g.lo"
+        f" FROM ({rows}) AS q WHERE q.position > g.lo AND q.position <= g.lo + {STEP}) AS c"
+        " WHERE c.chunk IS NOT NULL"
     )
     return pgcopy.copy_values(select, params | {"separator": separator})
 

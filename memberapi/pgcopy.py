@@ -64,6 +64,8 @@ def _copy(select_sql: str, params: Mapping[str, Any], *, options: str) -> Iterat
     # savepoint: the isolation level is the outer transaction's.
     own = raw.info.transaction_status == pq.TransactionStatus.IDLE
     raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if own else "SAVEPOINT urllist_copy")
+    # Rows in the order the plan reads them (see exports._chunks): no Gather to mix them up.
+    raw.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     finished = False
     try:
         yield from _read(raw, statement.encode(raw.info.encoding))

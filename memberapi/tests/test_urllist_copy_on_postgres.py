@@ -156,6 +156,7 @@ def test_a_list_changing_mid_download_gives_the_list_as_of_the_cursor():
     response.close()
     urls = [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:]
     assert len(urls) == 5000
+    assert urls == sorted(urls)  # in list order across the database's chunks
     assert urls[-1].startswith("http://mid.example/04999/") and "http://mid.example/newcomer" not in urls
 
 
