@@ -155,7 +155,7 @@ def _copied(*, hashed: bool, fmt: str, after: int | None, cursor: int) -> Iterat
     )
     params = params | {"first": 0 if after is None else after, "last": cursor, "formula": streams.FORMULA_SQL_PATTERN}
     if fmt == "csv":
-        line = " || ',' || ".join(_csv_url(expression) if name == "url" else expression for name, expression in cells)
+        line = " || ',' || ".join(expression if name in _OURS else _csv_url(expression) for name, expression in cells)
         line += f" || ',' || {_WHEN} || E'\\r\\n'"
         header = b"".join(streams.csv_stream([name for name, _ in cells] + [at_name], []))
         return _with_header(header, _chunks(rows, line, separator="", params=params))
