@@ -249,6 +249,7 @@ def test_a_report_goes_from_the_form_to_removal_and_the_reporter_sees_action_tak
             assert tracking.records_due_queue(now=later) >= 1
         takedown = Takedown.objects.get(pk=record.pk)
         assert takedown.status == Takedown.Status.CONTENT_REMOVED, takedown.status
+        sequence_list_changes()
         assert url_list(base, key) == []
 
     manager_window = windows(base, "manager")
