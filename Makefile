@@ -75,7 +75,7 @@ format: $(VENV)/.installed-dev
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reportsite
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/enrich.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/urllist.py --entries 100000
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/urllist.py --sizes 10000,100000,1000000
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/feeds.py --entries 100000
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py --sizes 10000,1000000 --keep
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/submissions.py

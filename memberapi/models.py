@@ -7,17 +7,18 @@ transaction that puts a record on the list or takes it off. Our receiver
 writes one `ListChange` row in that same transaction: the change exists
 exactly when the takedown change does. That row has no place in the feed yet.
 
-`sequencing.changes_sequence` gives each committed change its *position*
-(1, 2, 3, …) under a lock on the one `ListPosition` row, and applies it to
-`Listing`, in one transaction. Positions are therefore handed out in the
+`sequencing.changes_sequence`, run by the beat every few seconds (never by a
+member's request), gives each committed change its *position* (1, 2, 3, …)
+under a lock on the one `ListPosition` row, and applies it to `Listing`, in
+one transaction. Positions are therefore handed out in the
 order changes became visible, and a pass commits before the next one can
 start, so a reader that has seen position P has seen every position below P,
 for good. A member's cursor is a position. Why not the change's own id: an id
 is drawn when the listing transaction inserts the row, not when it commits,
 so a transaction that drew id 10 and commits after id 11 was read would be
-skipped by "id > cursor". Numbering at read time costs the listing
-transactions nothing (no lock, no waiting on readers) and a long or stuck
-transaction elsewhere cannot hold the feed back.
+skipped by "id > cursor". Numbering after the commit costs the listing
+transactions nothing (no lock, no waiting on the sequencer) and a long or
+stuck transaction elsewhere cannot hold the feed back.
 
 `Listing` keeps one row per stay on the list: listed at position L, removed
 at position R (empty while listed). The list as of position P is every row

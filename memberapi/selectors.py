@@ -54,6 +54,37 @@ def changes_between(after: int, upto: int) -> Iterator[Entry]:
         yield Entry(url, digest, category, at, change)
 
 
+# The same two reads as SQL, for PostgreSQL's COPY and for any feed that
+# writes its own format from the listing. Both name their columns change (the
+# changes only), url, url_sha256, category, at and position, and are ordered
+# by position; the parameters go with them.
+
+
+def listing_at_sql(position: int) -> tuple[str, dict[str, int]]:
+    """`listing_at` as (SQL, parameters)."""
+    table = Listing._meta.db_table
+    sql = (
+        f"SELECT url, url_sha256, category, listed_at AS at, listed_position AS position FROM {table}"  # noqa: S608 - values are parameters
+        " WHERE listed_position <= %(position)s AND (removed_position IS NULL OR removed_position > %(position)s)"
+        " ORDER BY listed_position"
+    )
+    return sql, {"position": position}
+
+
+def changes_between_sql(after: int, upto: int) -> tuple[str, dict[str, int]]:
+    """`changes_between` as (SQL, parameters)."""
+    table = Listing._meta.db_table
+    sql = (
+        "SELECT 'added' AS change, url, url_sha256, category, listed_at AS at, listed_position AS position"  # noqa: S608 - values are parameters
+        f" FROM {table} WHERE listed_position > %(after)s AND listed_position <= %(upto)s"
+        " UNION ALL"
+        " SELECT 'removed', url, url_sha256, category, removed_at, removed_position"
+        f" FROM {table} WHERE removed_position > %(after)s AND removed_position <= %(upto)s"
+        " ORDER BY position"
+    )
+    return sql, {"after": after, "upto": upto}
+
+
 def partner_report_get(*, member: Member, reference: str) -> PartnerReport | None:
     """The member's own report under that reference; another member's is never found."""
     return PartnerReport.objects.select_related("report").filter(member=member, reference=reference).first()

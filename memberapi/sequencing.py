@@ -1,12 +1,24 @@
 """Numbering committed list changes and applying them to the list (see memberapi.models).
 
-Every read of the URL list calls `changes_sequence` first, so a member sees
-every change committed before its request. A pass that finds nothing to do
-takes no lock: it reads the pending-changes index and returns.
+Only the beat does this (memberapi.tasks.sequence_list_changes, every
+URLLIST_SEQUENCE_SECONDS), never a member's request: a member reads the list
+as of the last position handed out, so a download costs no lock and no
+write, and a burst of changes is numbered once, in the background, however
+many members poll. A change reaches the feed within one beat interval.
+
+A run claims pending changes in batches, each batch one transaction holding
+the lock on the one ListPosition row, taken with SKIP LOCKED: a second
+sequencer (two beats, a slow run overlapping the next) finds the row locked
+and leaves the work to the one holding it, so numbers are never handed out
+twice, and since each batch reads what is pending only after it holds the
+lock, none is skipped either. A run that was lost (worker killed, broker
+down) leaves its changes pending, and the next run takes them: the run is
+its own sweep. A pass that finds nothing to do takes no lock.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -16,6 +28,10 @@ from memberapi.models import ListChange, Listing, ListPosition
 from reports.models import UrlRecord
 
 BATCH = 2000
+# Consecutive positions' "date added" are at least this far apart (see Listing.listed_added_at).
+STEP = timedelta(microseconds=1)
+SQL_BATCH = 20000  # one set-based pass per batch on PostgreSQL (see _apply_sql)
+RUN_SECONDS = 30.0  # a run stops taking new batches after this; the next run goes on (the task's soft limit is 60 s)
 
 # What members see as the category: stable codes, not our outcome names.
 CATEGORIES = {
@@ -25,8 +41,6 @@ CATEGORIES = {
     "criminal_non_photographic": "non_photographic",
 }
 UNKNOWN_CATEGORY = "unknown"  # listed without a confirmed assessment: only after a manual repair
-# Consecutive positions' "date added" are at least this far apart (see Listing.listed_added_at).
-STEP = timedelta(microseconds=1)
 
 
 def list_position() -> int:
@@ -34,29 +48,44 @@ def list_position() -> int:
     return ListPosition.objects.filter(pk=1).values_list("last", flat=True).first() or 0
 
 
-def changes_sequence(*, batch: int = BATCH) -> int:
-    """Number every committed, unnumbered change and apply it to Listing; returns how many.
+def changes_sequence(*, batch: int | None = None, seconds: float | None = None) -> int:
+    """Number committed, unnumbered changes and apply them to Listing; returns how many.
 
-    Each batch is one transaction holding the ListPosition row lock, so passes
-    run one at a time and commit in the order of their positions. On SQLite
-    the lock is a no-op, but SQLite has one writer at a time anyway.
+    Goes on until nothing is pending, until `seconds` have passed (the next
+    run takes the rest), or until it finds another sequencer holding the
+    lock. On SQLite the lock is a no-op, but SQLite has one writer at a time
+    anyway.
     """
+    postgres = connection.vendor == "postgresql"
+    batch = batch or (SQL_BATCH if postgres else BATCH)
+    deadline = None if seconds is None else time.monotonic() + seconds
     done = 0
-    # Without this check every read would queue on the lock. Seeing no
-    # pending row is enough: a pass still committing leaves its rows looking
-    # pending until it commits, and then we wait for it below.
+    # Without this check every run would take the lock. Seeing no pending row
+    # is enough: a change still being committed is taken by the next run.
     while ListChange.objects.filter(position__isnull=True).exists():
         ListPosition.objects.get_or_create(pk=1)  # a flushed test database has no row
         with transaction.atomic():
-            counter = ListPosition.objects.select_for_update().get(pk=1)
+            counter = ListPosition.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+            if counter is None:
+                break  # Another sequencer holds the lock; it takes what is pending.
             # Read after the lock is held: in READ COMMITTED this statement
-            # sees every change committed before the previous pass ended.
-            pending = list(ListChange.objects.filter(position__isnull=True).order_by("id")[:batch])
-            if not pending:
+            # sees every change committed before the previous batch ended.
+            if postgres:
+                last, added = _apply_sql(before=counter.last, batch=batch, after=counter.last_added_at)
+            else:
+                pending = list(ListChange.objects.filter(position__isnull=True).order_by("id")[:batch])
+                last, added = (
+                    _apply(pending, first=counter.last + 1, after=counter.last_added_at)
+                    if pending
+                    else (counter.last, counter.last_added_at)
+                )
+            if last == counter.last:
                 break
-            counter.last, counter.last_added_at = _apply(pending, first=counter.last + 1, after=counter.last_added_at)
+            done += last - counter.last
+            counter.last, counter.last_added_at = last, added
             counter.save(update_fields=["last", "last_added_at"])
-        done += len(pending)
+        if deadline is not None and time.monotonic() >= deadline:
+            break  # every run takes at least one batch, so the runs always get through
     return done
 
 
@@ -120,16 +149,111 @@ def _apply(changes: list[ListChange], *, first: int, after: datetime | None = No
 
 
 def _positions_write(changes: list[ListChange]) -> None:
-    if connection.vendor == "postgresql":
-        # One statement per batch; bulk_update's CASE WHEN is quadratic in the batch size.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE memberapi_listchange AS c SET position = v.position"
-                " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, position) WHERE c.id = v.id",
-                [[c.pk for c in changes], [c.position for c in changes]],
-            )
-    else:
-        ListChange.objects.bulk_update(changes, ["position"], batch_size=100)
+    ListChange.objects.bulk_update(changes, ["position"], batch_size=100)
+
+
+# PostgreSQL: one batch in three set-based statements, no row passing through
+# Python. The rule is _apply's: each change is numbered in id order, and it
+# changes the list only when it differs from the record's state before it,
+# which is the previous change's `listed` (after any change, listed or not,
+# the record is in the state the change names) or, for the record's first
+# change in the batch, whether it had a listing open at `before`. Changes
+# that do something alternate per record (on, off, on, ...), so a listing
+# made here ends at the record's next such change, if the batch holds one.
+_EFFECTIVE = """
+WITH batch AS (
+    SELECT c.record_id, c.listed, c.at, c.position,
+           COALESCE(
+               lag(c.listed) OVER (PARTITION BY c.record_id ORDER BY c.position),
+               EXISTS (
+                   SELECT 1 FROM {listing} AS o
+                   WHERE o.record_id = c.record_id AND o.listed_position <= %(before)s
+                     AND (o.removed_position IS NULL OR o.removed_position > %(before)s)
+               )
+           ) AS was_listed
+    FROM {change} AS c
+    WHERE c.position > %(before)s AND c.position <= %(last)s
+), effective AS (
+    SELECT record_id, listed, at, position,
+           lag(position) OVER w AS previous_position,
+           lead(position) OVER w AS next_position,
+           lead(at) OVER w AS next_at
+    FROM batch
+    WHERE listed <> was_listed
+    WINDOW w AS (PARTITION BY record_id ORDER BY position)
+)
+"""
+_NUMBER = """
+WITH claimed AS (
+    SELECT id, row_number() OVER (ORDER BY id) AS rank
+    FROM (SELECT id FROM {change} WHERE position IS NULL ORDER BY id LIMIT %(batch)s) AS pending
+), numbered AS (
+    UPDATE {change} AS c SET position = %(before)s + claimed.rank
+    FROM claimed WHERE c.id = claimed.id
+    RETURNING c.position
+)
+SELECT count(*) FROM numbered
+"""
+# Closes first, inserts after: the one open listing per record must be
+# closed before the record's next one opens (a unique index).
+_CLOSE = """
+UPDATE {listing} AS l SET removed_position = e.position, removed_at = e.at, removed_added_at = {added}
+FROM effective AS e
+WHERE NOT e.listed AND e.previous_position IS NULL
+  AND l.record_id = e.record_id AND l.removed_position IS NULL
+"""
+_OPEN = """
+INSERT INTO {listing} (
+    record_id, url, url_sha256, category, domain, listed_at, listed_position, listed_added_at,
+    removed_at, removed_position, removed_added_at
+)
+SELECT e.record_id, r.url, r.url_sha256, {category},
+       CASE WHEN confirmed.dedicated_domain THEN COALESCE(r.registrable_domain, '') ELSE '' END,
+       e.at, e.position, {added}, e.next_at, e.next_position, {next_added}
+FROM effective AS e
+JOIN {record} AS r ON r.id = e.record_id
+LEFT JOIN LATERAL (
+    SELECT a.outcome, a.dedicated_domain FROM {assessment} AS a
+    WHERE a.record_id = e.record_id AND a.confirmed_at IS NOT NULL
+    ORDER BY a.confirmed_at DESC, a.id DESC LIMIT 1
+) AS confirmed ON true
+WHERE e.listed
+ORDER BY e.position
+"""
+
+
+def _apply_sql(*, before: int, batch: int, after: datetime | None) -> tuple[int, datetime | None]:
+    """Number up to `batch` pending changes after `before` and apply them.
+
+    Returns the last position and its "date added", as _apply does: the first
+    position of the batch is stamped now (or a microsecond after `after`, the
+    previous position's, if the clock has not moved on), each next one a
+    microsecond later, so the stamps rise strictly with the positions.
+    """
+    from triage.models import Assessment
+
+    tables = {
+        "change": ListChange._meta.db_table,
+        "listing": Listing._meta.db_table,
+        "record": UrlRecord._meta.db_table,
+        "assessment": Assessment._meta.db_table,
+        "added": "%(first_added)s + (e.position - %(before)s - 1) * interval '1 microsecond'",
+        "next_added": "%(first_added)s + (e.next_position - %(before)s - 1) * interval '1 microsecond'",
+        "category": "CASE confirmed.outcome "
+        + " ".join(f"WHEN '{outcome}' THEN '{code}'" for outcome, code in CATEGORIES.items())
+        + f" ELSE '{UNKNOWN_CATEGORY}' END",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_NUMBER.format(**tables), {"before": before, "batch": batch})
+        last = before + cursor.fetchone()[0]
+        if last == before:
+            return before, after
+        now = timezone.now()
+        first_added = now if after is None or now > after else after + STEP
+        params = {"before": before, "last": last, "first_added": first_added}
+        cursor.execute((_EFFECTIVE + _CLOSE).format(**tables), params)
+        cursor.execute((_EFFECTIVE + _OPEN).format(**tables), params)
+    return last, first_added + (last - before - 1) * STEP
 
 
 def _categories(record_ids: set[int]) -> dict[int, tuple[str, bool]]:

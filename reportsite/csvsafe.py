@@ -28,8 +28,24 @@ import io
 import re
 from collections.abc import Iterable
 
-_STARTS_FORMULA = re.compile(r"[\s\"']*[=+\-@]|[\t\r]")
-_SPLIT_THEN_FORMULA = re.compile(r"([,;\t|\r\n])(?=[\s\"']*[=+\-@])")
+# White space is spelt out (not \s) so that the SQL twin below matches exactly the same characters.
+_STARTS_FORMULA = re.compile(r"[ \t\n\r\f\v\"']*[=+\-@]|[\t\r]")
+_SPLIT_THEN_FORMULA = re.compile(r"([,;\t|\r\n])(?=[ \t\n\r\f\v\"']*[=+\-@])")
+
+# The same rule in PostgreSQL's regular expressions, for CSV the database writes
+# itself (memberapi.exports, through COPY); memberapi's tests hold the two equal
+# on every printable and control character. Give SQL_PARAMS with the query.
+SQL_PARAMS = {
+    "csv_split": r"""([,;\t|\r\n])(?=[ \t\n\r\f\v"']*[-=+@])""",
+    "csv_split_to": "\\1'",
+    "csv_starts": r"""^(?=[ \t\n\r\f\v"']*[-=+@]|[\t\r])""",
+}
+
+
+def csv_cell_sql(expression: str) -> str:
+    """csv_cell of a text expression, in SQL; the query's parameters must include SQL_PARAMS."""
+    split = f"regexp_replace({expression}, %(csv_split)s, %(csv_split_to)s, 'g')"
+    return f"regexp_replace({split}, %(csv_starts)s, '''')"
 
 
 def csv_cell(value: object) -> str:

@@ -473,6 +473,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "triage.tasks.age_queue",
         "schedule": timedelta(seconds=300),
     },
+    "number new URL list changes for members": {
+        "task": "memberapi.tasks.sequence_list_changes",
+        "schedule": timedelta(seconds=env_int("URLLIST_SEQUENCE_SECONDS", 10, minimum=1)),
+        # Runs piled up while the workers were away are dropped: any one run does all their work.
+        "options": {"expires": 60},
+    },
     "refresh today's and yesterday's dashboard figures": {
         "task": "dashboard.tasks.refresh_daily_stats",
         "schedule": timedelta(seconds=env_int("DASHBOARD_REFRESH_SECONDS", 300, minimum=10)),

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from enrichment import hosting, tracking
 from memberapi.models import Member
 from memberapi.services import api_key_create
+from memberapi.tasks import sequence_list_changes
 from reports.models import Report, UrlRecord
 from takedown import tasks as takedown_tasks
 from takedown.models import Recipient, Takedown
@@ -237,6 +238,7 @@ def test_a_report_goes_from_the_form_to_removal_and_the_reporter_sees_action_tak
         _key, key = api_key_create(
             member=member, name="journey", scopes=["urllist:read"], expires_at=timezone.now() + timedelta(days=1)
         )
+        sequence_list_changes()  # the beat's run that puts new changes on the list
         assert url_list(base, key) == [record.url]
 
     with step("8 the site takes it down and two re-checks find it gone"):
@@ -247,6 +249,7 @@ def test_a_report_goes_from_the_form_to_removal_and_the_reporter_sees_action_tak
             assert tracking.records_due_queue(now=later) >= 1
         takedown = Takedown.objects.get(pk=record.pk)
         assert takedown.status == Takedown.Status.CONTENT_REMOVED, takedown.status
+        sequence_list_changes()
         assert url_list(base, key) == []
 
     manager_window = windows(base, "manager")

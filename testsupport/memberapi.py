@@ -53,6 +53,13 @@ def body(response) -> bytes:
     return response.content
 
 
+def beat() -> int:
+    """The beat's run that numbers new list changes (a member's request numbers none)."""
+    from memberapi.tasks import sequence_list_changes
+
+    return sequence_list_changes()
+
+
 def listed(url: str, analyst, senior, category: str = "criminal_a") -> UrlRecord:
     """A record confirmed criminal by two people, as the triage pages do: on the URL list."""
     record = located_record(url, country="ZZ")

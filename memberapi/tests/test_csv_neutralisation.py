@@ -13,7 +13,26 @@ def test_a_cell_that_starts_a_formula_becomes_text(cell):
     assert neutralise(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["http://example.com/=1", "A", "2026-01-01T00:00:00Z", "", "a=b"])
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ("a;=cmd()", "a;'=cmd()"),
+        ("x,+1", "x,'+1"),
+        ("x;@SUM(A1)", "x;'@SUM(A1)"),
+        ("a,-2", "a,'-2"),
+        ("line\n=1", "line\n'=1"),
+        ("a\t+b", "a\t'+b"),
+        ("cr\r@x", "cr\r'@x"),
+    ],
+)
+def test_a_formula_after_a_separator_a_spreadsheet_may_split_on_becomes_text(cell, text):
+    # The apostrophe goes where a splitting spreadsheet would start the next cell (reportsite.csvsafe).
+    assert neutralise(cell) == text
+
+
+@pytest.mark.parametrize(
+    "cell", ["http://example.com/=1", "A", "2026-01-01T00:00:00Z", "", "a=b", "user@example.org", "a;b", "x-y,z"]
+)
 def test_ordinary_cells_are_left_alone(cell):
     assert neutralise(cell) == cell
 

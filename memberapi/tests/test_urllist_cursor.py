@@ -9,13 +9,14 @@ from memberapi.models import ListChange, Listing
 from memberapi.sequencing import changes_sequence, urllist_sync
 from takedown.models import Takedown
 from takedown.signals import listing_changed
-from testsupport.memberapi import body, listed, unlisted
+from testsupport.memberapi import beat, body, listed, unlisted
 
 pytestmark = pytest.mark.django_db
 URLLIST = "/api/v1/urllist/"
 
 
 def read(api, since=None, path=URLLIST, **params):
+    beat()  # the beat has run since the changes were made
     if since is not None:
         params["since"] = since
     response = api.get(path, params)
@@ -83,6 +84,7 @@ def test_the_hashed_list_has_the_same_cursor_without_urls(api, analyst, senior):
 def test_text_and_csv_changes_carry_the_cursor_in_a_header(api, analyst, senior):
     a = listed("http://cursor.example/a", analyst, senior)
     unlisted(a, analyst)
+    beat()
     response = api.get(URLLIST, {"since": "0", "format": "text"})
     assert body(response).decode() == f"+ {a.url}\n- {a.url}\n"
     assert response["X-Cursor"] == read(api)["cursor"]
@@ -93,6 +95,7 @@ def test_text_and_csv_changes_carry_the_cursor_in_a_header(api, analyst, senior)
 @pytest.mark.parametrize("cursor", ["-1", "abc", "1.5", "99999", " 1", "01", "1" * 30])
 def test_a_cursor_this_server_never_gave_is_refused(api, analyst, senior, cursor):
     listed("http://cursor.example/a", analyst, senior)
+    beat()
     response = api.get(URLLIST, {"since": cursor})
     assert response.status_code == 400
     assert "since" in response.json()["errors"]

@@ -17,9 +17,10 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from memberapi.models import ListChange
+from memberapi.sequencing import changes_sequence
 from takedown.models import Takedown
 from takedown.signals import listing_changed
-from testsupport.memberapi import ApiClient, body, key, member
+from testsupport.memberapi import ApiClient, beat, body, key, member
 from testsupport.takedown import located_record
 from testsupport.triage import assess
 from triage.services.assessments import assessment_confirm
@@ -28,7 +29,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 URLLIST = "/api/v1/urllist/"
 
 
-def read(client, since):
+def read(client, since, *, after_beat=True):
+    if after_beat:
+        beat()
     response = client.get(URLLIST, {"since": since})
     assert response.status_code == 200
     return json.loads(body(response))
@@ -104,17 +107,31 @@ def test_a_member_polling_during_many_concurrent_commits_sees_each_change_exactl
         cursor = "0"
         while True:
             last = done.is_set()
-            data = read(client, cursor)
+            data = read(client, cursor, after_beat=False)
             seen.extend(data["changes"])
             cursor = data["cursor"]
             if last:
                 return
 
+    writing_done = threading.Event()
+
+    def sequence():  # the beat, on its own, while members read and writers commit
+        while True:
+            last = writing_done.is_set()
+            changes_sequence(batch=5)
+            if last:
+                return
+            time.sleep(0.005)
+
+    sequencer, sequencer_errors = in_thread(sequence)
     reader, reader_errors = in_thread(poll)
     threads = [in_thread(lambda mine=mine: write(mine)) for mine in records]
     for thread, errors in threads:
         thread.join(60)
         assert not errors
+    writing_done.set()
+    sequencer.join(60)
+    assert not sequencer_errors
     done.set()
     reader.join(60)
     assert not reader_errors

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from testsupport.memberapi import body, listed
+from testsupport.memberapi import beat, body, listed
 
 pytestmark = pytest.mark.django_db
 URLLIST = "/api/v1/urllist/"
@@ -14,6 +14,7 @@ URLLIST = "/api/v1/urllist/"
 
 def test_an_unchanged_list_answers_304_without_reading_the_list(api, analyst, senior):
     listed("http://etag.example/1", analyst, senior)
+    beat()
     first = api.get(URLLIST)
     etag = first["ETag"]
     body(first)
@@ -27,8 +28,10 @@ def test_an_unchanged_list_answers_304_without_reading_the_list(api, analyst, se
 
 def test_a_new_address_changes_the_etag(api, analyst, senior):
     listed("http://etag.example/1", analyst, senior)
+    beat()
     etag = api.get(URLLIST)["ETag"]
     listed("http://etag.example/2", analyst, senior)
+    beat()
     response = api.get(URLLIST, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response["ETag"] != etag
@@ -37,6 +40,7 @@ def test_a_new_address_changes_the_etag(api, analyst, senior):
 
 def test_each_format_and_list_has_its_own_etag(api, analyst, senior):
     listed("http://etag.example/1", analyst, senior)
+    beat()
     tags = {
         api.get(URLLIST)["ETag"],
         api.get(URLLIST, {"format": "csv"})["ETag"],
@@ -51,6 +55,7 @@ def test_each_format_and_list_has_its_own_etag(api, analyst, senior):
 
 def test_if_none_match_with_several_tags_or_a_weak_one(api, analyst, senior):
     listed("http://etag.example/1", analyst, senior)
+    beat()
     etag = api.get(URLLIST)["ETag"]
     assert api.get(URLLIST, HTTP_IF_NONE_MATCH=f'"other", {etag}').status_code == 304
     assert api.get(URLLIST, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from reports.addresses import canonicalize, url_sha256
-from testsupport.memberapi import body, listed, unlisted
+from testsupport.memberapi import beat, body, listed, unlisted
 from testsupport.triage import enriched_record
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def on_the_list(analyst, senior):
     gone = listed("http://gone.example/", analyst, senior)
     unlisted(gone, analyst)
     enriched_record("http://waiting.example/")
+    beat()
     return first, second
 
 
@@ -94,6 +95,7 @@ def test_the_hashed_list_holds_digests_of_the_canonical_form_only(api, on_the_li
 def test_the_list_streams(api, analyst, senior):
     for n in range(30):
         listed(f"http://stream.example/{n}", analyst, senior)
+    beat()
     response = api.get(URLLIST, {"format": "csv"})
     assert isinstance(response, StreamingHttpResponse)
     assert body(response).count(b"\r\n") == 31
