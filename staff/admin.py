@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
@@ -73,6 +74,8 @@ class StaffUserAdmin(UserAdmin):
 
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
     list_filter = ("is_active", "is_staff", "groups")
+    # Roles are three tick boxes, not the two-list chooser (whose icons carry ARIA labels axe refuses).
+    filter_horizontal = ()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -94,6 +97,8 @@ class StaffUserAdmin(UserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             # Only a superuser makes someone a Manager.
             kwargs["queryset"] = Group.objects.exclude(name=MANAGER.group)
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
