@@ -17,6 +17,7 @@ from dashboard import presenters
 from dashboard.forms import PeriodForm, default_period
 from dashboard.machinery import machinery_cached
 from dashboard.selectors import analyst_figures, dashboard_figures, queue_now, refreshed_at
+from reports.models import Report
 from staff.access import staff_view
 from staff.audit import audit_record
 from staff.export import csv_cell
@@ -57,6 +58,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "machinery": machinery_cached(),
         "refreshed_at": refreshed_at(),
         "portal": portal,
+        # A fresh installation: say why everything is empty and what fills it.
+        "nothing_yet": not Report.objects.exists(),
         "period_query": f"start={period.first.isoformat()}&end={period.last.isoformat()}"
         + (f"&portal={portal.pk}" if portal else ""),
     }
