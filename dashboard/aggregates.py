@@ -13,7 +13,7 @@ Takedown.closed_at), and one GROUP BY per source covers any number of days.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
@@ -177,11 +177,28 @@ def _earliest() -> date | None:
     return min(found) if found else None
 
 
-def stats_rebuild(*, today: date | None = None) -> int:
-    """Recompute every day from the first record to today; returns the rows written."""
+# stats_rebuild reads this many days at a time: every aggregate is of one day, so the
+# windows add up to the whole, and a long history shows progress as it goes.
+REBUILD_WINDOW_DAYS = 31
+
+
+def stats_rebuild(*, today: date | None = None, progress: Callable[[date, date, int], None] | None = None) -> int:
+    """Recompute every day from the first record to today; returns the rows written.
+
+    `progress(first, last, rows)` is called after each window of days is read.
+    """
     last = today or timezone.now().astimezone(UTC).date()
     first = _earliest() or last
+    counts: dict[_Key, int] = {}
+    start = first
+    while start <= last:
+        end = min(start + timedelta(days=REBUILD_WINDOW_DAYS - 1), last)
+        window = stats_compute(first=start, last=end)
+        counts.update(window)
+        if progress is not None:
+            progress(start, end, len(window))
+        start = end + timedelta(days=1)
     with transaction.atomic():
         # Days before the first record (data deleted since) must not keep old rows.
         DailyStat.objects.filter(day__lt=first).delete()
-        return _replace(first, last, stats_compute(first=first, last=last))
+        return _replace(first, last, counts)

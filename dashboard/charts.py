@@ -86,6 +86,11 @@ class Chart:
     note: str = ""
 
     @property
+    def empty(self) -> bool:
+        """No figure in it but zeros: the page says so instead of drawing a flat chart or a table of 0."""
+        return not any(isinstance(cell, int | float) and cell for row in self.rows for cell in row[1:])
+
+    @property
     def csv(self) -> list[list]:
         return self.csv_rows if self.csv_rows is not None else self.rows
 

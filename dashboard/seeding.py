@@ -150,10 +150,15 @@ def _sqlite_value(value):
     return value
 
 
-def write(table: Table, chunk: int = 20_000) -> int:
+PROGRESS_EVERY = 100_000  # rows: a long table says how far it has got
+
+
+def write(table: Table, chunk: int = 20_000, say: Callable[[str], None] | None = None) -> int:
     columns, extra = _full_columns(table)
     name = table.model._meta.db_table
     rows: Iterable[tuple] = (row + extra for row in table.rows) if extra else table.rows
+    if say is not None and len(table.rows) > PROGRESS_EVERY:
+        rows = _counted(rows, len(table.rows), name, say)
     raw = connection.connection
     quoted = f"{connection.ops.quote_name(name)} ({', '.join(connection.ops.quote_name(c) for c in columns)})"
     if connection.vendor == "postgresql":
@@ -179,6 +184,13 @@ def write(table: Table, chunk: int = 20_000) -> int:
         if batch:
             raw.executemany(sql, batch)
     return len(table.rows)
+
+
+def _counted(rows: Iterable[tuple], total: int, name: str, say: Callable[[str], None]) -> Iterator[tuple]:
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            say(f"    {name}: {done:,} of {total:,} rows")
 
 
 # --- Generating ------------------------------------------------------------------
@@ -422,7 +434,7 @@ def seed(*, reports: int, seed: int = 1, now: datetime | None = None, say: Calla
     with transaction.atomic():
         for table in tables:
             t0 = time.perf_counter()
-            per_table[table.model._meta.db_table] = write(table)
+            per_table[table.model._meta.db_table] = write(table, say=say)
             took, n = time.perf_counter() - t0, len(table.rows)
             say(f"  {table.model._meta.db_table:<26} {n:>10,} rows {took:6.1f} s ({n / max(took, 1e-6):,.0f} rows/s)")
             table.rows = []  # free memory as we go
@@ -441,8 +453,17 @@ def seed(*, reports: int, seed: int = 1, now: datetime | None = None, say: Calla
     say(f"wrote {rows:,} rows in {written - generated:.1f} s ({rows / max(written - generated, 1e-6):,.0f} rows/s)")
     from dashboard.aggregates import stats_rebuild
 
-    aggregates = stats_rebuild(today=now.date())
-    say(f"rebuilt {aggregates:,} aggregate rows in {time.perf_counter() - written:.1f} s")
+    aggregates = stats_rebuild(
+        today=now.date(), progress=lambda first, last, _rows: say(f"  aggregates up to {last:%Y-%m-%d}")
+    )
+    rebuilt = time.perf_counter()
+    say(f"rebuilt {aggregates:,} aggregate rows in {rebuilt - written:.1f} s")
+    # Seeded takedowns bypass the transactions that tell the URL list of each change;
+    # without this a demo's /api/v1/urllist/ stays empty until `manage.py urllist_sync`.
+    from memberapi.sequencing import urllist_sync
+
+    listed = urllist_sync(progress=lambda done, total: say(f"  URL list: {done:,} of {total:,} records settled"))
+    say(f"URL list: {listed['added']:,} addresses listed in {time.perf_counter() - rebuilt:.1f} s")
     if connection.vendor == "postgresql" and connection.get_autocommit():
         # As autovacuum would later: the dashboard's first reads are then as fast as its later ones.
         with connection.cursor() as cursor:

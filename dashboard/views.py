@@ -16,6 +16,7 @@ from dashboard import presenters
 from dashboard.forms import PeriodForm, default_period
 from dashboard.machinery import machinery_cached
 from dashboard.selectors import analyst_figures, dashboard_figures, queue_now, refreshed_at
+from reports.models import Report
 from reportsite.csvsafe import csv_row
 from staff.access import staff_view
 from staff.audit import audit_record
@@ -51,6 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "machinery": machinery_cached(),
         "refreshed_at": refreshed_at(),
         "portal": portal,
+        # A fresh installation: say why everything is empty and what fills it. Through the
+        # received_at index (a bare EXISTS is a sequential scan, test_explain_postgres).
+        "nothing_yet": Report.objects.order_by("received_at").values_list("pk", flat=True).first() is None,
         "period_query": f"start={period.first.isoformat()}&end={period.last.isoformat()}"
         + (f"&portal={portal.pk}" if portal else ""),
     }

@@ -19,6 +19,7 @@ its own sweep. A pass that finds nothing to do takes no lock.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -272,7 +273,10 @@ def _categories(record_ids: set[int]) -> dict[int, tuple[str, bool]]:
     return found
 
 
-def urllist_sync() -> dict[str, int]:
+SYNC_PROGRESS_EVERY = 1000
+
+
+def urllist_sync(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Write the changes that would make the list match takedown state; returns counts.
 
     Listing changes are written in the takedown transactions, so this finds
@@ -280,6 +284,7 @@ def urllist_sync() -> dict[str, int]:
     after a partial restore. Each record is settled under its row lock, the
     lock every takedown change holds, and compared with its latest change
     (numbered or not), so a takedown changing meanwhile is never undone.
+    `progress(done, total)` is called every SYNC_PROGRESS_EVERY records and at the end.
     """
     from takedown.models import CLOSED, Takedown
 
@@ -287,7 +292,10 @@ def urllist_sync() -> dict[str, int]:
     listed = set(Listing.objects.filter(removed_position__isnull=True).values_list("record_id", flat=True))
     should = set(Takedown.objects.exclude(status__in=CLOSED).values_list("record_id", flat=True))
     counts = {"added": 0, "removed": 0}
-    for record_id in sorted(listed ^ should):
+    differing = sorted(listed ^ should)
+    for done, record_id in enumerate(differing):
+        if progress is not None and done and done % SYNC_PROGRESS_EVERY == 0:
+            progress(done, len(differing))
         with transaction.atomic():
             if not UrlRecord.objects.select_for_update().filter(pk=record_id).exists():
                 continue
@@ -296,5 +304,7 @@ def urllist_sync() -> dict[str, int]:
             if bool(latest.first()) != wanted:
                 ListChange.objects.create(record_id=record_id, listed=wanted, at=timezone.now())
                 counts["added" if wanted else "removed"] += 1
+    if progress is not None:
+        progress(len(differing), len(differing))
     changes_sequence()
     return counts

@@ -361,6 +361,13 @@ REPORT_MIN_FORM_SECONDS = env_int("REPORT_MIN_FORM_SECONDS", 3, minimum=0)
 # Where the client's address is read from, only to key the rate limit. Behind a
 # reverse proxy that sets X-Real-IP, use HTTP_X_REAL_IP. It is never stored.
 CLIENT_IP_META_KEY = env_str("CLIENT_IP_META_KEY", "REMOTE_ADDR")
+# The "Leave this site quickly" button on every public page goes here: a neutral
+# page (weather, news). Nothing is loaded from it until the button is used.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+if not QUICK_EXIT_URL.startswith(("https://", "http://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"QUICK_EXIT_URL must be an http(s) address, not {QUICK_EXIT_URL!r}")
 
 # --- Enrichment ----------------------------------------------------------------
 # Liveness checks: only http/https on these ports (80 and 443 always).

@@ -78,6 +78,8 @@ class StaffUserAdmin(UserAdmin):
 
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
     list_filter = ("is_active", "is_staff", "groups")
+    # Roles are three tick boxes, not the two-list chooser (whose icons carry ARIA labels axe refuses).
+    filter_horizontal = ()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -20,6 +20,10 @@ class StaffConfig(AppConfig):
 
         # The admin asks for the second factor too, and signs in through our pages.
         admin.site.__class__ = StaffAdminSite
+        # The admin's date-and-time fields, each half labelled (staff/templates/staff/admin/).
+        from django.contrib.admin.widgets import AdminSplitDateTime
+
+        AdminSplitDateTime.template_name = "staff/admin/split_datetime.html"
         # No sender: runs after every app's post_migrate, so permissions of apps
         # after staff (triage) exist by the last call. It is idempotent and cheap.
         post_migrate.connect(_roles_after_migrate, dispatch_uid="staff.roles_sync")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from staff.durations import duration_words
 from takedown import lifecycle
 from takedown.contact_approval import ContactApprovalError, contact_approve, contact_reject
 from takedown.models import (
@@ -315,11 +316,20 @@ class TakedownAdmin(ReadOnlyAdmin):
         "repeated_at",
         "escalated_at",
         "closed_at",
-        "removal_after_report",
-        "removal_after_notice",
+        "gone_after_report",
+        "gone_after_notice",
         "reopened_at",
     )
     readonly_fields = fields
+
+    # In words ("3 days, 4 hours"), not Python's "3 days, 4:00:00".
+    @admin.display(description="removal after the first report")
+    def gone_after_report(self, obj: Takedown) -> str:
+        return duration_words(obj.removal_after_report) or "-"
+
+    @admin.display(description="removal after the first notice")
+    def gone_after_notice(self, obj: Takedown) -> str:
+        return duration_words(obj.removal_after_notice) or "-"
 
 
 @admin.register(NoticeBatch)

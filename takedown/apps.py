@@ -6,4 +6,4 @@ class TakedownConfig(AppConfig):
     verbose_name = "Takedown: routing, notices and tracking"
 
     def ready(self) -> None:
-        from takedown import receivers  # noqa: F401  (connects the signal receivers)
+        from takedown import checks, receivers  # noqa: F401  (registers the check, connects the receivers)

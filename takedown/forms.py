@@ -16,7 +16,12 @@ def _styled(form: forms.Form) -> None:
 
 
 class ReplyForm(forms.Form):
-    says = forms.ChoiceField(label="They say", choices=Reply.Says.choices)
+    # No answer is preselected: whoever records a reply chooses what it said.
+    says = forms.ChoiceField(
+        label="They say",
+        choices=[("", "Choose what they said")] + Reply.Says.choices,
+        error_messages={"required": "Choose what they said."},
+    )
     recipient = forms.ModelChoiceField(
         label="From", queryset=Recipient.objects.none(), required=False, empty_label="(someone else)"
     )
@@ -62,9 +67,18 @@ class ReplyForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    route = forms.ChoiceField(label="Route", choices=Takedown.Route.choices)
-    recipient = forms.ModelChoiceField(label="Send to", queryset=Recipient.objects.none())
-    reason = forms.CharField(label="Why", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    route = forms.ChoiceField(
+        label="Route", choices=Takedown.Route.choices, error_messages={"required": "Choose a route."}
+    )
+    recipient = forms.ModelChoiceField(
+        label="Send to", queryset=Recipient.objects.none(), error_messages={"required": "Choose who to send it to."}
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the route changes."},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -282,6 +282,7 @@ class NoticeBatch(models.Model):
 
     class Meta:
         default_permissions = ("view",)
+        verbose_name_plural = "notice batches"
         indexes = [
             models.Index(fields=["next_attempt_at"], name="batch_due", condition=Q(state__in=["pending", "sending"])),
         ]
@@ -366,6 +367,7 @@ class Reply(models.Model):
     class Meta:
         default_permissions = ("view",)
         ordering = ["received_at", "pk"]
+        verbose_name_plural = "replies"
 
     def __str__(self) -> str:
         return f"reply on record {self.takedown_id}: {self.says}"

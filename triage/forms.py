@@ -19,7 +19,9 @@ def _yes_no(value: str) -> bool | None:
 
 
 class AssessmentForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices, widget=forms.RadioSelect, error_messages={"required": "Choose an outcome."}
+    )
     duplicate_of = forms.IntegerField(
         required=False, min_value=1, label="Duplicate of record number", help_text="Our record number, e.g. 1234."
     )
@@ -109,7 +111,11 @@ def _criminal_details(*, dedicated: bool = False) -> Fieldset:
 class BulkAssessmentForm(AssessmentForm):
     """One outcome for every pending record of one host. "Duplicate" has no meaning for a whole host."""
 
-    host = forms.CharField(max_length=255, help_text="Exactly as in the queue, e.g. img.example[.]com.")
+    host = forms.CharField(
+        max_length=255,
+        help_text="Exactly as in the queue, e.g. img.example[.]com.",
+        error_messages={"required": "Give the host, exactly as in the queue."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

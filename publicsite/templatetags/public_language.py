@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from publicsite.language import LanguageLink, language_links
 from publicsite.pages import fragment_key
@@ -18,6 +19,12 @@ register = template.Library()
 def public_language_links(context) -> list[LanguageLink]:
     request = context.get("request")
     return language_links(request.path_info if request is not None else "/")
+
+
+@register.simple_tag
+def quick_exit_url() -> str:
+    """Where "Leave this site quickly" goes (settings.QUICK_EXIT_URL)."""
+    return settings.QUICK_EXIT_URL
 
 
 @register.simple_tag(takes_context=True)

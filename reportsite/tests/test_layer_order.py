@@ -25,8 +25,8 @@ LAYERS: list[set[str]] = [
     {"enrichment"},  # hosting, DNS, liveness and its tracking
     {"triage"},  # assessments, four eyes, the public status rule
     {"takedown"},  # routing, notices, tracking until removal
-    {"memberapi", "dashboard"},  # what members read and submit; what managers watch
-    {"feeds", "exchange"},  # the URL list again as RPZ, TAXII and MISP; reports exchanged with partner hotlines
+    {"memberapi"},  # what members read and submit: the URL list, partners' reports
+    {"dashboard", "feeds", "exchange"},  # what managers watch; the list as RPZ, TAXII, MISP; partner hotlines
     {"publicsite"},  # the public web face: the report form and the status page
 ]
 LAYER_OF = {app: depth for depth, names in enumerate(LAYERS) for app in names}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from staff import durations
 from staff.roles import role_label
 
 register = template.Library()
@@ -24,12 +25,17 @@ def staff_role(user) -> str:
 
 @register.filter
 def duration_words(value) -> str:
-    """A timedelta as "30 minutes" or "2 hours"."""
-    try:
-        minutes = max(1, round(value.total_seconds() / 60))
-    except AttributeError:
-        return ""
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    """A timedelta as "30 minutes", "2 hours" or "1 day, 4 hours" (staff.durations)."""
+    return durations.duration_words(value)
+
+
+@register.filter
+def ago(value, now=None) -> str:
+    """A moment as "just now" or "3 days ago" (staff.durations)."""
+    return durations.age_words(value, now=now)
+
+
+@register.filter
+def duration_since(value, now=None) -> str:
+    """How long since a moment, as a span: "3 days", "2 hours, 5 minutes" (staff.durations)."""
+    return durations.duration_words(durations.since(value, now=now))

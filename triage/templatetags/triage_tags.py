@@ -31,3 +31,11 @@ def outcome_label(value) -> str:
         return Outcome(value).label
     except ValueError:
         return str(value or "")
+
+
+@register.simple_tag
+def to_confirm_count(user) -> int:
+    """Criminal assessments by others awaiting this senior's confirmation (one count on a partial index)."""
+    from triage import selectors
+
+    return selectors.to_confirm().exclude(assessment__analyst=user).count()

@@ -121,7 +121,8 @@ def test_the_page_reads_the_triage_row_once_and_the_people_on_it_in_the_same_que
 
     def selects_from(table: str, queries) -> list[str]:
         main_table = re.compile(rf'^\s*SELECT .*? FROM "{table}"(?:\s|$)', re.S)
-        return [q["sql"] for q in queries if main_table.match(q["sql"])]
+        # The "To confirm" tab's count (one COUNT on a partial index) is not a read of this record's row.
+        return [q["sql"] for q in queries if main_table.match(q["sql"]) and not q["sql"].startswith("SELECT COUNT(")]
 
     with CaptureQueriesContext(connection) as queries:
         html = senior_client.get(reverse("triage:record", args=[record.pk])).content.decode()

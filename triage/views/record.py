@@ -86,6 +86,13 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Assessed. A second senior analyst will now confirm it.")
     else:
         messages.success(request, "Assessed. The record has left the queue.")
+    if request.POST.get("then") == "next":
+        # "Save and take the next": straight on to the top of the queue, as Next does.
+        following = claims.record_claim_next(user=request.user, request=request)
+        if following is None:
+            messages.info(request, "Nothing else is waiting that nobody else holds. Well done.")
+            return redirect("triage:queue")
+        return redirect("triage:record", pk=following)
     return redirect("triage:record", pk=record.pk)
 
 

@@ -20,11 +20,13 @@ class Command(BaseCommand):
             raise CommandError("seed_demo writes made-up records: refused when PRODUCTION=true.")
         if options["reports"] < 1:
             raise CommandError("--reports must be at least 1")
+        # Progress as it goes (every table, every 100,000 rows, each month of aggregates); -v 0 is silent.
+        say = self.stdout.write if options["verbosity"] >= 1 else (lambda _text: None)
         try:
-            result = seed(reports=options["reports"], seed=options["seed"], say=self.stdout.write)
+            result = seed(reports=options["reports"], seed=options["seed"], say=say)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
+        say(
             f"{result.reports:,} reports, {result.records:,} address records, {result.rows:,} rows in "
             f"{result.seconds:.1f} s ({result.rows / result.seconds:,.0f} rows/s overall)"
         )
