@@ -100,7 +100,7 @@ def make_site(private_postgres, log_dir) -> Iterator:
         env = base_env() | {
             "DATABASE_URL": private_postgres.url(name),
             "CELERY_BROKER_URL": broker.url(0),
-            # Its own Redis: stopping the broker must not take the cache with it (see the README).
+            # Its own Redis: stopping the broker must not take the cache with it (see docs/reliability.md).
             "CACHE_URL": cache.url(1),
         }
         env.update(extra)

@@ -10,7 +10,7 @@ receiver take half a second to accept, so kills land in the middle of sends.
 Afterwards each record is enriched once and each batch delivered once: the
 SMTP server holds one message per batch (counted by Message-ID), the
 receiver one accepted key per webhook batch. A repeat with the same key is
-the one window the README describes (accepted, then killed before the
+the one window docs/reliability.md describes (accepted, then killed before the
 commit); it is counted and printed, and only ever with the same key.
 """
 

@@ -1,4 +1,4 @@
-"""A partner hotline's webhook on 127.0.0.1, verifying signatures as the README tells partners to.
+"""A partner hotline's webhook on 127.0.0.1, verifying signatures as docs/takedown.md tells partners to.
 
     receiver = WebhookReceiver(secret="s3cret").start()
     receiver.url             # give it to the Recipient

@@ -1,4 +1,4 @@
-"""Every environment variable the code reads is explained in .env.example and the README."""
+"""Every environment variable the code reads is explained in .env.example and docs/configuration.md, and named in the README."""
 
 import re
 from pathlib import Path
@@ -30,4 +30,10 @@ def test_every_variable_is_in_env_example():
 def test_every_variable_is_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     missing = {name for name in variables_read_by_the_code() if f"`{name}`" not in readme}
+    assert missing == set()
+
+
+def test_every_variable_is_explained_in_the_configuration_guide():
+    guide = (ROOT / "docs" / "configuration.md").read_text()
+    missing = {name for name in variables_read_by_the_code() if f"`{name}`" not in guide}
     assert missing == set()
