@@ -27,7 +27,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from exchange.models import RANK, InboundForward, Status, StatusUpdate
@@ -35,7 +35,7 @@ from exchange.payloads import iso_utc
 from exchange.transport import post_signed
 from reportsite import queueing
 from takedown.models import CLOSED, Takedown
-from takedown.notices.delivery import FAILED, RETRY, SENT, SKIPPED, lease_duration, retry_delay
+from takedown.notices.delivery import FAILED, RETRY, SENT, SKIPPED, outbox_claim, outbox_due, retry_delay
 from takedown.notices.render import reference as our_reference
 from triage.models import TriageState
 
@@ -129,24 +129,14 @@ def open_forwards(*, limit: int = 500) -> list[int]:
 # --- Delivery -------------------------------------------------------------------------------
 
 
-def _due(now: datetime) -> Q:
-    return Q(state=State.PENDING, next_attempt_at__lte=now) | Q(state=State.SENDING, lease_until__lt=now)
-
-
 def updates_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        StatusUpdate.objects.filter(_due(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
-    )
+    # The notice batches' outbox rules: the same states, lease and backoff.
+    return outbox_due(StatusUpdate, now=now, limit=limit)
 
 
 def update_claim(*, update_id: int, now: datetime | None = None) -> StatusUpdate | None:
-    now = now or timezone.now()
-    claimed = StatusUpdate.objects.filter(_due(now), pk=update_id).update(
-        state=State.SENDING, lease_until=now + lease_duration(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        return None  # Nothing got updated: another worker claimed it first, or there is nothing to do.
+    if not outbox_claim(StatusUpdate, pk=update_id, now=now):
+        return None
     return StatusUpdate.objects.select_related("inbound__partner").get(pk=update_id)
 
 

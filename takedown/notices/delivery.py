@@ -38,7 +38,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -71,26 +71,40 @@ def retry_delay(attempt: int) -> timedelta:
     return ceiling / 2 + (ceiling / 2) * random.random()
 
 
+# The outbox rules, shared by every model sent this way (notice batches here, the
+# exchange's status updates): rows with state pending/sending/sent/failed,
+# next_attempt_at, lease_until and attempts.
+
+
 def _due(now: datetime) -> Q:
     return Q(state=State.PENDING, next_attempt_at__lte=now) | Q(state=State.SENDING, lease_until__lt=now)
 
 
+def outbox_due(model: type[models.Model], *, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Ids to hand to a worker: pending and due, or sending with a lapsed lease, oldest first."""
+    now = now or timezone.now()
+    return list(model.objects.filter(_due(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def outbox_claim(model: type[models.Model], *, pk: int, now: datetime | None = None) -> bool:
+    """Take the row for one attempt (a lease, one more attempt); False if it is not due, done, or taken."""
+    now = now or timezone.now()
+    claimed = model.objects.filter(_due(now), pk=pk).update(
+        state=State.SENDING, lease_until=now + lease_duration(), attempts=F("attempts") + 1
+    )
+    # Nothing got updated: another worker claimed it first, or there is nothing to do.
+    return claimed == 1
+
+
 def batches_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Batches to hand to a worker: pending and due, or sending with a lapsed lease."""
-    now = now or timezone.now()
-    return list(
-        NoticeBatch.objects.filter(_due(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
-    )
+    return outbox_due(NoticeBatch, now=now, limit=limit)
 
 
 def batch_claim(*, batch_id: int, now: datetime | None = None) -> NoticeBatch | None:
     """Take the batch for one attempt; None if it is not due, already sent, or another worker has it."""
-    now = now or timezone.now()
-    claimed = NoticeBatch.objects.filter(_due(now), pk=batch_id).update(
-        state=State.SENDING, lease_until=now + lease_duration(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        return None  # Nothing got updated: another worker claimed it first, or there is nothing to do.
+    if not outbox_claim(NoticeBatch, pk=batch_id, now=now):
+        return None
     return NoticeBatch.objects.select_related("recipient").get(pk=batch_id)
 
 
