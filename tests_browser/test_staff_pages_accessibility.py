@@ -29,13 +29,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.seeding import seed
+from exchange.models import Forward, ForwardEvent, InboundForward, StatusUpdate
 from memberapi.models import Member
 from memberapi.services import api_key_create
 from portals.models import Portal
+from reports.models import Report
 from takedown.lifecycle import reply_record
 from takedown.models import ContactLookup, NoticeTemplate, Recipient, Takedown
 from tests_browser.checks import _WEAK_FIELD_EDGES as WEAK_FIELD_EDGES
 from tests_browser.checks import axe_violations, format_violations, horizontal_overflow
+from testsupport.exchange import exchange_partner
 from testsupport.personas import TEST_PASSWORD, make_staff, recovery_codes_make, totp_now
 from triage.models import TriageState
 
@@ -93,7 +96,20 @@ def the_world():
     AccessLog.objects.create(**attempt)
     takedown = Takedown.objects.filter(notices__isnull=False).select_related("record").first()
     reply_record(takedown=takedown, says="received", text="Looking into it.", user=people["analyst"])
+    exchange_world(takedown)
     return people, takedown
+
+
+def exchange_world(takedown: Takedown) -> None:
+    """A partner hotline set up for the exchange, one forward each way and a status owed to the partner."""
+    partner, _their_key = exchange_partner(name="Hotline NL", routes_to="")
+    forward = Forward.objects.create(partner=partner, record=takedown.record, reference="RS-1", status="received")
+    ForwardEvent.objects.create(forward=forward, sequence=1, status="received", at=timezone.now())
+    report = Report.objects.filter(addresses__record=takedown.record).first()
+    inbound = InboundForward.objects.create(
+        partner=partner, reference="NL-1", record=takedown.record, report=report, idempotency_key="k-1"
+    )
+    StatusUpdate.objects.create(inbound=inbound, status="assessed", sequence=2, at=timezone.now())
 
 
 def admin_pages(people) -> list[tuple[str, str]]:

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 
 from exchange.models import Forward
-from exchange.tests.helpers import PartnerApi, exchange_partner
 from takedown.models import NoticeBatch, Takedown
 from takedown.notices import delivery
 from takedown.notices.batching import notices_batch
+from testsupport.exchange import PartnerApi, exchange_partner
 from testsupport.takedown import confirm, located_record
 from testsupport.triage import report_about
 

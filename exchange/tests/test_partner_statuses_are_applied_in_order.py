@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from exchange.models import Forward
-from exchange.tests.helpers import exchange_partner, post_signed
 from takedown.models import Takedown
+from testsupport.exchange import exchange_partner, post_signed
 from testsupport.takedown import check, confirm, deliver, located_record
 
 pytestmark = pytest.mark.django_db

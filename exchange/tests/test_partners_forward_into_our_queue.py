@@ -8,8 +8,8 @@ import time
 import pytest
 
 from exchange.models import InboundForward
-from exchange.tests.helpers import exchange_partner, post_signed
 from reports.models import Report, UrlRecord
+from testsupport.exchange import exchange_partner, post_signed
 from testsupport.memberapi import key, member
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from exchange import statuses
 from exchange.models import InboundForward, StatusUpdate
-from exchange.tests.helpers import PartnerApi, exchange_partner, post_signed
 from reports.models import UrlRecord
 from takedown.notices.batching import notices_batch
 from takedown.notices.delivery import batch_deliver
+from testsupport.exchange import PartnerApi, exchange_partner, post_signed
 from testsupport.takedown import check, host
 from testsupport.triage import assess
 from triage.services.assessments import View, assessment_confirm

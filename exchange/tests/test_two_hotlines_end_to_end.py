@@ -21,8 +21,8 @@ import uuid
 import pytest
 import requests
 
-from exchange.tests.two_hotlines import TwoHotlines
 from takedown.notices.webhook import signature
+from testsupport.two_hotlines import TwoHotlines
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
 

@@ -1,4 +1,4 @@
-"""Every environment variable the code reads is explained in .env.example and docs/configuration.md, and named in the README."""
+"""Every environment variable the code reads is in .env.example and docs/configuration.md, and named in the README."""
 
 import re
 from pathlib import Path

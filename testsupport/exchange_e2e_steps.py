@@ -1,4 +1,4 @@
-"""Steps the two-hotline test runs inside each instance: `python -m exchange.tests.e2e_steps STEP JSON`.
+"""Steps the two-hotline test runs inside each instance: `python -m testsupport.exchange_e2e_steps STEP JSON`.
 
 Each step runs with that instance's environment (its DATABASE_URL, HOME_COUNTRY,
 HOTLINE_NAME, …), calls the same services the pages and the beat call, and

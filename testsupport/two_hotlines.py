@@ -9,7 +9,7 @@ Each instance is `manage.py runserver --noreload` on a free loopback port with
 its own DATABASE_URL, HOME_COUNTRY, HOTLINE_NAME and reference prefix; no
 broker, and background work inline (EMBEDDED_BACKGROUND=false), so a request
 that queues work does it before it answers. Steps run in the instance's
-environment through exchange/tests/e2e_steps.py.
+environment through testsupport/exchange_e2e_steps.py.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Instance:
 
     def step(self, name: str, /, **kwargs) -> dict:
         done = subprocess.run(
-            [sys.executable, "-m", "exchange.tests.e2e_steps", name, json.dumps(kwargs)],
+            [sys.executable, "-m", "testsupport.exchange_e2e_steps", name, json.dumps(kwargs)],
             cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
