@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import prefetch_related_objects
+from django.db.models import OuterRef, prefetch_related_objects
 
-from exchange.models import Forward, InboundForward
+from exchange.models import Forward, ForwardEvent, InboundForward
+from reportsite.jsonrows import JSONRows, rows_from_json
 from takedown.models import Recipient
 from takedown.selectors import record_panel
 from triage.models import SiteType
@@ -43,14 +44,18 @@ def exchange_panel(record, reports=None) -> dict:
     """The record page's exchange section: what partners said about our forward, or who forwarded it to us.
 
     Most records never met a partner, and then this asks nothing of the
-    database; a forward or an inbound forward costs its own query and one
-    for its statuses.
+    database; our forwards cost one query (their statuses included), a
+    partner's forward to us one for the statuses we owe it.
     """
     forwards = []
     if _ever_sent_to_a_partner(record):
+        # Each forward's few statuses (at most one per sequence) come with it as a JSON array.
+        events = JSONRows(ForwardEvent.objects.filter(forward=OuterRef("pk")).order_by("sequence"))
         forwards = list(
-            Forward.objects.filter(record=record).select_related("partner").prefetch_related("events").order_by("pk")
+            Forward.objects.filter(record=record).select_related("partner").annotate(events_json=events).order_by("pk")
         )
+        for forward in forwards:
+            forward.event_rows = rows_from_json(ForwardEvent, forward.events_json)
     inbound = _inbound(record, reports)
     prefetch_related_objects(inbound, "updates")
     for item in inbound:
