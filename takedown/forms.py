@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from takedown.models import Recipient, Reply, Takedown
+from takedown.selectors import override_choices
 
 
 def _styled(form: forms.Form) -> None:
@@ -48,7 +49,10 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, recipients: list[Recipient] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         ids = [r.pk for r in recipients or []]
+        # The queryset checks a posted choice; the list shown is built from the
+        # recipients the page already loaded with its notices (no query).
         self.fields["recipient"].queryset = Recipient.objects.filter(pk__in=ids)
+        self.fields["recipient"].choices = [("", "(someone else)")] + [(r.pk, str(r)) for r in recipients or []]
         _styled(self)
 
     def clean_received_at(self):
@@ -86,6 +90,11 @@ class OverrideForm(forms.Form):
             "kind", "name"
         )
         self.fields["recipient"].label_from_instance = lambda r: f"{r.name} ({r.get_kind_display()})"
+        if not self.is_bound:
+            # Shown on every confirmed record's page: the list comes from the
+            # cache (takedown.selectors.override_choices). A posted form checks
+            # its choice against the queryset above, never against the cache.
+            self.fields["recipient"].choices = [("", "---------"), *override_choices()]
         _styled(self)
 
 

@@ -135,7 +135,22 @@ class Panel:
 
 
 def record_panel(record: UrlRecord) -> Panel | None:
-    """What the record page shows about the record's takedown; None if it has none."""
+    """What the record page shows about the record's takedown; None if it has none.
+
+    Kept on the record for the rest of the request: the exchange panel reads
+    the same notices to know whether the record ever went to a partner.
+    """
+    if _PANEL in record.__dict__:
+        return record.__dict__[_PANEL]
+    panel = _record_panel(record)
+    record.__dict__[_PANEL] = panel
+    return panel
+
+
+_PANEL = "_takedown_panel"
+
+
+def _record_panel(record: UrlRecord) -> Panel | None:
     if "takedown" in record._state.fields_cache:
         # Already joined to the record (triage.selectors.record_with_state): no query.
         takedown = record._state.fields_cache["takedown"]
@@ -151,5 +166,28 @@ def record_panel(record: UrlRecord) -> Panel | None:
     return Panel(takedown, notices, replies, recipients)
 
 
-def override_choices() -> list[Recipient]:
-    return list(Recipient.objects.filter(active=True, approved=True).order_by("kind", "name"))
+OVERRIDE_CHOICES_KEY = "takedown:override-choices"
+OVERRIDE_CHOICES_SECONDS = 300
+
+
+def override_choices() -> list[tuple[int, str]]:
+    """Whom a senior may re-route a takedown to, as (id, label) choices, from the cache.
+
+    Every confirmed record's page offers the override form, while the
+    directory of recipients changes a few times a week: the list is kept in
+    the cache and dropped by takedown.receivers whenever a recipient is
+    saved or deleted (after the commit), so a change shows at once. The
+    timeout only bounds a drop lost to a race with a reader that had just
+    read the old list. The form still checks a posted choice against the
+    table itself (OverrideForm's queryset), never against this list.
+    """
+    choices = cache.get(OVERRIDE_CHOICES_KEY)
+    if choices is None:
+        recipients = Recipient.objects.filter(active=True, approved=True).order_by("kind", "name")
+        choices = [(r.pk, f"{r.name} ({r.get_kind_display()})") for r in recipients]
+        cache.set(OVERRIDE_CHOICES_KEY, choices, OVERRIDE_CHOICES_SECONDS)
+    return choices
+
+
+def override_choices_forget() -> None:
+    cache.delete(OVERRIDE_CHOICES_KEY)

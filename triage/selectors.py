@@ -7,19 +7,22 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from enrichment.models import HostAddress, LivenessCheck
 from reports.models import ReportedAddress, UrlRecord
+from reportsite.jsonrows import JSONRows, rows_from_json
 from staff.models import AuditEvent
 from triage.models import WAITING, ActionedName, Assessment, TriageState
 from triage.priority import OLD_AFTER
@@ -227,19 +230,52 @@ _STATE_PEOPLE = (
 )
 
 
-def record_with_state(record_id: int) -> UrlRecord | None:
-    """The record with its triage row, the people on it and its takedown, in one query (the record page's first)."""
-    return (
-        UrlRecord.objects.select_related(
-            "triage",
-            *(f"triage__{name}" for name in _STATE_PEOPLE),
-            "takedown",
-            "takedown__recipient",
-            "takedown__overridden_by",
-        )
-        .filter(pk=record_id)
-        .first()
+def record_with_state(record_id: int, *, confirmer=None) -> UrlRecord | None:
+    """The record with its triage row, the people on it and its takedown, in one query (the record page's first).
+
+    For a `confirmer` (a senior who may confirm), the same query also counts
+    the assessments waiting for them (the "To confirm" badge of the triage
+    menu) as a subquery, as `to_confirm_waiting`: a second round trip saved,
+    the count as fresh as if asked on its own.
+    """
+    records = UrlRecord.objects.select_related(
+        "triage",
+        *(f"triage__{name}" for name in _STATE_PEOPLE),
+        "takedown",
+        "takedown__recipient",
+        "takedown__overridden_by",
     )
+    if confirmer is not None:
+        waiting = (
+            to_confirm()
+            .exclude(assessment__analyst=confirmer)
+            .order_by()
+            .values("status")  # one group: every row has the same status
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        records = records.annotate(to_confirm_waiting=Coalesce(Subquery(waiting), 0))
+    # The record's own enrichment facts, a handful of small rows, come in the
+    # same query as JSON arrays (reportsite.jsonrows): two round trips saved.
+    records = records.annotate(
+        host_addresses_json=JSONRows(HostAddress.objects.filter(record=OuterRef("pk")).order_by("pk")),
+        liveness_json=JSONRows(_latest_checks(OuterRef("pk"))),
+    )
+    return records.filter(pk=record_id).first()
+
+
+def _latest_checks(record) -> QuerySet[LivenessCheck]:
+    return LivenessCheck.objects.filter(record=record).order_by("-checked_at", "-pk")[:LIVENESS_SHOWN]
+
+
+def _enrichment_facts(record: UrlRecord) -> tuple[list[HostAddress], list[LivenessCheck]]:
+    """Host addresses and the latest checks: from `record_with_state`'s JSON columns, or read now."""
+    if hasattr(record, "host_addresses_json") and hasattr(record, "liveness_json"):
+        checks = rows_from_json(LivenessCheck, record.liveness_json)
+        # jsonb_agg keeps the subquery's order in practice; sorting again makes it certain.
+        checks.sort(key=lambda c: (c.checked_at, c.pk), reverse=True)
+        return rows_from_json(HostAddress, record.host_addresses_json), checks
+    return list(HostAddress.objects.filter(record=record)), list(_latest_checks(record))
 
 
 def loaded_state(record: UrlRecord) -> TriageState | None:
@@ -269,6 +305,7 @@ def record_page(record: UrlRecord, *, state: TriageState | None | object = _UNSE
             Assessment.objects.filter(record=record).select_related("analyst", "confirmed_by", "disputed_by")
         )
     same_host, same_domain = _neighbours(record)
+    host_addresses, liveness = _enrichment_facts(record)
     events = AuditEvent.objects.filter(target_type=UrlRecord._meta.label_lower, target_id=str(record.pk))
     history = [
         {"at": e.at, "who": e.actor_username, "what": e.get_action_display(), "summary": e.summary}
@@ -277,11 +314,16 @@ def record_page(record: UrlRecord, *, state: TriageState | None | object = _UNSE
     return RecordPage(
         record=record,
         state=state,
+        # A report forwarded by a partner hotline comes with its exchange row
+        # (a one-to-one, joined here by name): the exchange panel reads it
+        # from these reports instead of asking again.
         reports=list(
-            ReportedAddress.objects.filter(record=record).select_related("report").order_by("-report__received_at")
+            ReportedAddress.objects.filter(record=record)
+            .select_related("report", "report__exchange_inbound", "report__exchange_inbound__partner")
+            .order_by("-report__received_at")
         ),
-        host_addresses=list(HostAddress.objects.filter(record=record)),
-        liveness=list(LivenessCheck.objects.filter(record=record).order_by("-checked_at")[:LIVENESS_SHOWN]),
+        host_addresses=host_addresses,
+        liveness=liveness,
         same_host=same_host,
         same_domain=same_domain,
         assessments=assessments,

@@ -34,8 +34,14 @@ def outcome_label(value) -> str:
 
 
 @register.simple_tag
-def to_confirm_count(user) -> int:
-    """Criminal assessments by others awaiting this senior's confirmation (one count on a partial index)."""
+def to_confirm_count(user, known=None) -> int:
+    """Criminal assessments by others awaiting this senior's confirmation (one count on a partial index).
+
+    `known`: the count a page already read with its own first query (the
+    record page: triage.selectors.record_with_state); no second query then.
+    """
+    if isinstance(known, int):
+        return known
     from triage import selectors
 
     return selectors.to_confirm().exclude(assessment__analyst=user).count()

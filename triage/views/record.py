@@ -27,6 +27,7 @@ def _record_page(
     status: int = 200,
     kept_form: bool = False,
     state: TriageState | None = None,
+    to_confirm_waiting: int | None = None,
 ) -> HttpResponse:
     page = selectors.record_page(record, state=state) if state is not None else selectors.record_page(record)
     holds = bool(page.state and page.state.claimed_by_user(request.user))
@@ -38,6 +39,7 @@ def _record_page(
         "holds_claim": holds,
         # A refused assessment: the bound form is shown again so nothing typed is lost.
         "kept_form": kept_form and not holds,
+        "to_confirm_waiting": to_confirm_waiting,
     }
     return triage_page(request, "triage/record.html", context, status=status)
 
@@ -45,8 +47,10 @@ def _record_page(
 @staff_view("triage.assess_record")
 @require_GET
 def record(request: HttpRequest, pk: int) -> HttpResponse:
-    # One query for the record, its triage row, the people on it and its takedown.
-    record = selectors.record_with_state(pk)
+    # One query for the record, its triage row, the people on it, its takedown
+    # and, for a senior, the menu's count of assessments waiting for them.
+    confirmer = request.user if request.user.has_perm("triage.confirm_assessment") else None
+    record = selectors.record_with_state(pk, confirmer=confirmer)
     if record is None:
         raise Http404("No such record.")
     state = selectors.loaded_state(record)
@@ -56,7 +60,13 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     if state is not None:
         claims.claim_renew(state=state, user=request.user)
     audit_record(actor=request.user, action=AuditEvent.Action.RECORD_VIEWED, target=record, request=request)
-    return _record_page(request, record, AssessmentForm(record=record), state=state)
+    return _record_page(
+        request,
+        record,
+        AssessmentForm(record=record),
+        state=state,
+        to_confirm_waiting=getattr(record, "to_confirm_waiting", None),
+    )
 
 
 @staff_view("triage.assess_record")
