@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from exchange.models import ForwardEvent, InboundForward
-from exchange.tests.helpers import exchange_partner, post_signed
+from testsupport.exchange import exchange_partner, post_signed
 from testsupport.takedown import confirm, deliver, located_record
 
 pytestmark = pytest.mark.django_db
