@@ -87,6 +87,18 @@ def test_a_report_made_in_ukrainian_keeps_its_language(client):
     assert (report.language, report.portal.slug) == ("uk", "ua")
 
 
+def test_the_service_accepts_a_portal_language_and_refuses_one_not_configured(settings):
+    from reports.addresses import canonicalize
+    from reports.services import AddressInput, report_submit
+
+    address = AddressInput(as_typed="example.com/a", canonical=canonicalize("example.com/a"))
+    report_submit(addresses=[address], seen="images", found_on="website", language="uk")
+    assert Report.objects.get().language == "uk"
+    with pytest.raises(ValueError, match="LANGUAGES"):
+        report_submit(addresses=[address], seen="images", found_on="website", language="ro")
+    assert Report.objects.count() == 1
+
+
 def test_an_extra_language_dropped_from_portal_languages_is_no_longer_offered(settings):
     ua = ukrainian_portal()
     site_wide = [code for code, _name in settings.SITE_LANGUAGES]
