@@ -54,12 +54,8 @@ def _path_language_not_offered(request: HttpRequest) -> bool:
     code = translation.get_language_from_path(request.path_info)
     if code is None or code not in portal_language_codes():
         return False
-    try:
-        return not language_offered(request.portal, code)
-    except DatabaseError as exc:
-        # Without the portal we cannot tell: refuse rather than serve a page in a language nobody chose.
-        logger.warning("portal: no portal languages, the database failed: %s", type(exc).__name__)
-        return True
+    # A database that fails here is the site's 503 (try again), not a 404: the portal may well offer it.
+    return not language_offered(request.portal, code)
 
 
 class PortalMiddleware:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.utils import translation
 
@@ -106,3 +108,14 @@ def test_an_extra_language_dropped_from_portal_languages_is_no_longer_offered(se
     settings.PORTAL_LANGUAGES = []
     assert languages_offered(ua) == site_wide
     assert languages_offered(default_portal()) == site_wide
+
+
+def test_a_portal_language_asked_for_while_the_database_is_down_gets_the_503_page(settings):
+    from django.db import OperationalError
+    from django.test import Client
+
+    with mock.patch("portals.selectors.portals_serving", side_effect=OperationalError("closed")) as serving:
+        response = Client(raise_request_exception=False).get("/uk/")
+    assert serving.called
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
