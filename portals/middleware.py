@@ -13,8 +13,9 @@ says so): when the browser asks for no language the portal offers (or sends no
 Accept-Language at all), the portal's default language is given to
 LocaleMiddleware as if the browser had asked for it, so an explicit choice
 (a language prefix in the path, the language cookie, a language the browser
-asks for and the site has) still wins. A language prefix of PORTAL_LANGUAGES that the portal does not
-offer (/uk/ on a portal without Ukrainian) is a 404 (portals.languages).
+asks for and the portal offers) still wins. A language prefix of
+PORTAL_LANGUAGES that the portal does not offer (/uk/ on a portal without
+Ukrainian) is a 404 (portals.languages).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from portals.languages import browser_language_offered, languages_offered
+from portals.languages import browser_language_offered, languages_offered, site_language_codes
 
 if TYPE_CHECKING:
     from portals.models import Portal
@@ -76,11 +76,13 @@ class BrowserLanguageMiddleware:
             return None
         if translation.get_language_from_path(request.path_info) is not None:
             return None
-        offered = languages_offered(getattr(request, "portal", None))
         preferred = translation.get_language_from_request(request, check_path=False)
-        if preferred not in offered:
-            # The browser's first choice is a language of another portal: its next one offered here, if any.
-            preferred = browser_language_offered(request, offered)
+        if preferred not in site_language_codes():
+            # A language only some portals offer: the portal is read only then. If this one does
+            # not offer it, the browser's next choice that it does, if any.
+            offered = languages_offered(getattr(request, "portal", None))
+            if preferred not in offered:
+                preferred = browser_language_offered(request, offered)
         if preferred is None or preferred == settings.LANGUAGE_CODE:
             return None
         match = _public_match(request.path_info)
