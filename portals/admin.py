@@ -20,12 +20,13 @@ class PortalForm(forms.ModelForm):
         model = Portal
         fields = (
             "name", "slug", "host_names", "is_default", "active", "intro", "default_language",
-            "helpline_name", "helpline_phone", "helpline_url", "support_links", "home_country",
+            "extra_languages", "helpline_name", "helpline_phone", "helpline_url", "support_links", "home_country",
         )  # fmt: skip
         widgets = {
             "host_names": forms.Textarea(attrs={"rows": 3}),
             "intro": forms.Textarea(attrs={"rows": 4}),
             "support_links": forms.Textarea(attrs={"rows": 4}),
+            "extra_languages": forms.Textarea(attrs={"rows": 2}),
         }
 
 
@@ -37,7 +38,7 @@ class PortalAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "host_names")
     fieldsets = (
         (None, {"fields": ("name", "slug", "host_names", "is_default", "active")}),
-        ("Shown to reporters", {"fields": ("intro", "default_language")}),
+        ("Shown to reporters", {"fields": ("intro", "default_language", "extra_languages")}),
         (
             "After a report",
             {"fields": ("helpline_name", "helpline_phone", "helpline_url", "support_links")},

@@ -9,11 +9,13 @@ every `{% url %}` stays inside the portal. Only the public report pages are
 served under a prefix.
 
 It must run before django.middleware.locale.LocaleMiddleware (a system check
-says so): when the browser asks for no language the site has (or sends no
+says so): when the browser asks for no language the portal offers (or sends no
 Accept-Language at all), the portal's default language is given to
 LocaleMiddleware as if the browser had asked for it, so an explicit choice
 (a language prefix in the path, the language cookie, a language the browser
-asks for and the site has) still wins.
+asks for and the portal offers) still wins. A language prefix of
+PORTAL_LANGUAGES that the portal does not offer (/uk/ on a portal without
+Ukrainian) is a 404 (portals.languages).
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation.trans_real import parse_accept_lang_header
 
+from portals.languages import browser_language_offered, language_offered, languages_offered, portal_language_codes
 from portals.selectors import portal_for, portal_for_slug
 
 logger = logging.getLogger(__name__)
@@ -48,16 +50,13 @@ def _public_unprefixed(path: str) -> bool:
             return False
 
 
-def _browser_language(request: HttpRequest) -> str | None:
-    """The first language the browser asks for that the site has, or None."""
-    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
-        if code == "*":
-            return None
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return None
+def _path_language_not_offered(request: HttpRequest) -> bool:
+    """The path's language prefix is one of PORTAL_LANGUAGES that this portal does not offer (/uk/ on the main site)."""
+    code = translation.get_language_from_path(request.path_info)
+    if code is None or code not in portal_language_codes():
+        return False
+    # A database that fails here is the site's 503 (try again), not a 404: the portal may well offer it.
+    return not language_offered(request.portal, code)
 
 
 class PortalMiddleware:
@@ -84,9 +83,13 @@ class PortalMiddleware:
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
         request.portal = SimpleLazyObject(lambda: portal_for(request))
-        if _public_unprefixed(request.path_info) and _browser_language(request) is None:
+        if _path_language_not_offered(request):
+            raise Http404("this portal does not offer that language")
+        if _public_unprefixed(request.path_info):
             try:
-                request.META["HTTP_ACCEPT_LANGUAGE"] = request.portal.language
+                offered = languages_offered(request.portal)
+                if browser_language_offered(request, offered) is None:
+                    request.META["HTTP_ACCEPT_LANGUAGE"] = request.portal.language
             except DatabaseError as exc:
                 # The database is down: the page falls back to the site's default
                 # language, and whatever answers for a lost database still can.

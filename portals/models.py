@@ -20,6 +20,8 @@ from django.db import models, transaction
 from django.http.request import host_validation_re, split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
+from portals.languages import languages_offered, missing_safety_messages, portal_language_codes
+
 # Only web links, never javascript:, data: or anything else a browser would act on.
 web_url = URLValidator(schemes=["https", "http"])
 country_code = RegexValidator(r"^[A-Za-z]{2}$", "Two letters (ISO 3166-1 alpha-2), for example NL.")
@@ -62,6 +64,11 @@ class Portal(models.Model):
         max_length=16,
         blank=True,
         help_text="Used when the browser states no language preference. Blank: the site's default.",
+    )
+    extra_languages = models.TextField(
+        blank=True,
+        help_text="Languages beyond the site-wide ones that this portal also offers, one code a line "
+        "(for example uk). Each must be in PORTAL_LANGUAGES and have its safety messages translated.",
     )
     home_country = models.CharField(
         max_length=2,
@@ -120,6 +127,9 @@ class Portal(models.Model):
         digits = re.sub(r"[^0-9]", "", self.helpline_phone)
         return f"+{digits}" if self.helpline_phone.strip().startswith("+") else digits
 
+    def extra_language_list(self) -> list[str]:
+        return _lines(self.extra_languages)
+
     @property
     def routing_country(self) -> str:
         return self.home_country or settings.HOME_COUNTRY
@@ -140,10 +150,11 @@ class Portal(models.Model):
         self.home_country = (self.home_country or "").strip().upper()
         self._clean_hosts(errors)
         self._clean_support_links(errors)
-        languages = {code for code, _name in settings.LANGUAGES}
+        self._clean_extra_languages(errors)
+        languages = languages_offered(self)
         if self.default_language and self.default_language not in languages:
             errors.setdefault("default_language", []).append(
-                f"Not one of the site's languages ({', '.join(sorted(languages))})."
+                f"Not one of this portal's languages ({', '.join(languages)})."
             )
         if self.is_default and not self.active:
             errors.setdefault("active", []).append("The default portal must stay active.")
@@ -173,6 +184,25 @@ class Portal(models.Model):
             errors.setdefault("host_names", []).append("A host name is listed twice.")
         self.host_names = "\n".join(hosts)
 
+    def _clean_extra_languages(self, errors: dict) -> None:
+        codes = [code.lower() for code in self.extra_language_list()]
+        allowed = portal_language_codes()
+        for code in codes:
+            if code not in allowed:
+                errors.setdefault("extra_languages", []).append(
+                    f"“{code}” is not in PORTAL_LANGUAGES ({', '.join(allowed) or 'none'}): ask whoever deploys "
+                    "the site to add it first."
+                )
+            elif missing := missing_safety_messages(code):
+                # A reporter must not get the warning in English while the rest is in their language.
+                errors.setdefault("extra_languages", []).append(
+                    f"“{code}” cannot be offered yet: its catalogue (locale/{code}/LC_MESSAGES/django.po) does "
+                    f"not translate {len(missing)} of the safety messages, for example “{missing[0]}”."
+                )
+        if len(set(codes)) != len(codes):
+            errors.setdefault("extra_languages", []).append("A language is listed twice.")
+        self.extra_languages = "\n".join(codes)
+
     def _clean_support_links(self, errors: dict) -> None:
         for number, line in enumerate(_lines(self.support_links), start=1):
             label, bar, url = line.rpartition("|")
@@ -188,6 +218,8 @@ class Portal(models.Model):
 
 
 # Shown in the admin's language menu and checked in clean(); not model choices,
-# so a change to settings.LANGUAGES never needs a migration.
+# so a change to settings.LANGUAGES never needs a migration. Every language
+# Django knows (site-wide and PORTAL_LANGUAGES): clean() refuses one this
+# portal does not offer.
 def language_choices() -> list[tuple[str, str]]:
     return [("", _("The site's default"))] + [(code, name) for code, name in settings.LANGUAGES]

@@ -14,13 +14,15 @@ typed address, a bookmark or a link from another site (`none`,
 link point at plain / without a cookie: following it from /fr/ is a
 same-origin navigation and is never sent back to French. A request without
 the header (an old browser, a script) is not redirected and gets English,
-with the selector on the page.
+with the selector on the page. Both the redirect and the selector keep to
+the languages the current portal offers (portals.languages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,7 +30,10 @@ from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from reports.language import language_supported
+from portals.languages import browser_language_offered, languages_offered, site_language_codes
+
+if TYPE_CHECKING:
+    from portals.models import Portal
 
 # The public pages' URL namespace (publicsite.urls); kept as "reports", the name every template reverses.
 PUBLIC_NAMESPACE = "reports"
@@ -72,7 +77,13 @@ class BrowserLanguageMiddleware:
         if translation.get_language_from_path(request.path_info) is not None:
             return None
         preferred = translation.get_language_from_request(request, check_path=False)
-        if preferred == settings.LANGUAGE_CODE or not language_supported(preferred):
+        if preferred not in site_language_codes():
+            # A language only some portals offer: the portal is read only then. If this one does
+            # not offer it, the browser's next choice that it does, if any.
+            offered = languages_offered(getattr(request, "portal", None))
+            if preferred not in offered:
+                preferred = browser_language_offered(request, offered)
+        if preferred is None or preferred == settings.LANGUAGE_CODE:
             return None
         match = _public_match(request.path_info)
         if match is None:
@@ -94,14 +105,14 @@ class LanguageLink:
     current: bool
 
 
-def language_links(path: str) -> list[LanguageLink]:
-    """This page in each language; on a page that is not public (a 404), the report form."""
+def language_links(path: str, portal: Portal | None = None) -> list[LanguageLink]:
+    """This page in each of the portal's languages; on a page that is not public (a 404), the report form."""
     # reverse() includes the script prefix (a portal's /p/<slug>/, a SCRIPT_NAME); resolve() wants it off.
     form = reverse(f"{PUBLIC_NAMESPACE}:form").removeprefix(get_script_prefix())
     match = _public_match(path) or resolve(f"/{form}")
     current = translation.get_language()
     links = []
-    for code, _english in settings.LANGUAGES:
+    for code in languages_offered(portal):
         info = translation.get_language_info(code)
         name = info["name_local"]
         links.append(

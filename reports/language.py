@@ -7,6 +7,7 @@ from django.utils import translation
 
 
 def language_supported(code: str) -> bool:
+    """Any language Django knows here: the site-wide ones and PORTAL_LANGUAGES (docs/portal-languages.md)."""
     return code in dict(settings.LANGUAGES)
 
 

@@ -180,7 +180,7 @@ def report_submit(
 ) -> Submission:
     """Store a report and its addresses in one transaction, then queue enrichment.
 
-    `language` is the language the reporter used (one of LANGUAGES): analysts
+    `language` is the language the reporter used (one of LANGUAGES, which includes PORTAL_LANGUAGES): analysts
     see it beside the description.
     """
     if not addresses:

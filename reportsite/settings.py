@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 
 from reportsite.env import env_bool, env_int, env_list, env_str
 
@@ -317,7 +319,7 @@ LANGUAGE_CODE = "en"
 # The public pages (form, confirmation, status, error pages) in these
 # languages, /fr/ and so on; staff pages are English only. Catalogues live in
 # locale/ and are compiled by `make messages` (the .mo files are not committed).
-LANGUAGES = [
+SITE_LANGUAGES = [
     ("en", "English"),
     ("fr", "French"),
     ("de", "German"),
@@ -325,6 +327,18 @@ LANGUAGES = [
     ("pl", "Polish"),
     ("ar", "Arabic"),
 ]
+# Languages only the portals that choose them offer (Portal.extra_languages,
+# docs/portal-languages.md). Django is given both lists as LANGUAGES, so
+# i18n_patterns, LocaleMiddleware and gettext work unchanged; PortalMiddleware
+# answers 404 for one the current portal does not offer.
+PORTAL_LANGUAGES = env_list("PORTAL_LANGUAGES", ["uk"])
+_site_codes = {code for code, _name in SITE_LANGUAGES}
+for _code in PORTAL_LANGUAGES:
+    if _code not in LANG_INFO or "fallback" in LANG_INFO[_code] or _code in _site_codes:
+        raise ImproperlyConfigured(
+            f"PORTAL_LANGUAGES: {_code!r} is not a language code Django knows, or is already a site-wide language."
+        )
+LANGUAGES = SITE_LANGUAGES + [(code, LANG_INFO[code]["name"]) for code in PORTAL_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

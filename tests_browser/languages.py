@@ -8,14 +8,19 @@ from django.utils import translation
 
 
 def site_languages() -> list[str]:
-    """Every language the site offers; just the default until the project sets LANGUAGES.
+    """Every language the site offers on every portal; just the default until the project sets LANGUAGES.
 
     Django's own default LANGUAGES lists about a hundred languages the site has
     no translation for, so it counts only once settings name their own.
     """
     if settings.is_overridden("LANGUAGES"):
-        return [code for code, _name in settings.LANGUAGES]
+        return [code for code, _name in getattr(settings, "SITE_LANGUAGES", settings.LANGUAGES)]
     return [settings.LANGUAGE_CODE]
+
+
+def portal_languages() -> list[str]:
+    """The languages only a portal that chooses them offers (PORTAL_LANGUAGES, docs/portal-languages.md)."""
+    return list(getattr(settings, "PORTAL_LANGUAGES", []))
 
 
 def path_in(language: str, name: str) -> str:

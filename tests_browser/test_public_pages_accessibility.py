@@ -29,7 +29,7 @@ from tests_browser.checks import (
     assert_focus_visible,
     assert_reflows,
 )
-from tests_browser.languages import is_rtl, path_in, site_languages
+from tests_browser.languages import is_rtl, path_in, portal_languages, site_languages
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
@@ -47,13 +47,15 @@ def focused_id(page) -> str:
     return page.evaluate("() => document.activeElement.id")
 
 
-# Every language; and once through a portal (/p/<slug>/), whose introduction and helpline card add content.
+# Every language; once through a portal (/p/<slug>/), whose introduction and helpline card add content;
+# and each language only portals offer (PORTAL_LANGUAGES) once, through a portal that offers it.
 CASES = [pytest.param(code, False, id=code) for code in site_languages()]
 CASES.append(pytest.param(settings.LANGUAGE_CODE, True, id=f"{settings.LANGUAGE_CODE}-portal"))
+CASES += [pytest.param(code, True, id=f"{code}-portal") for code in portal_languages()]
 
 
-def portal_with_everything() -> str:
-    """A portal with an introduction, a helpline and support links; its path prefix."""
+def portal_with_everything(language: str) -> str:
+    """A portal with an introduction, a helpline and support links, offering `language`; its path prefix."""
     Portal.objects.create(
         slug="demo",
         name="Demo Hotline",
@@ -62,6 +64,7 @@ def portal_with_everything() -> str:
         helpline_phone="+44 20 7946 0000",
         helpline_url="https://helpline.example/",
         support_links="Support for people who saw abuse | https://support.example/",
+        extra_languages=language if language in portal_languages() else "",
     )
     return "/p/demo"
 
@@ -70,7 +73,7 @@ def portal_with_everything() -> str:
 def test_the_public_pages_are_accessible_and_a_report_needs_only_the_keyboard(
     language, through_portal, public_site, windows, step
 ):
-    prefix = portal_with_everything() if through_portal else ""
+    prefix = portal_with_everything(language) if through_portal else ""
     window = windows(public_site, language, viewport=DESKTOP)
     page, keyboard = window.page, window.page.keyboard
 

@@ -76,7 +76,9 @@ def the_world():
     waiting = TriageState.objects.filter(status="no_action").order_by("pk").values_list("pk", flat=True)[:3]
     TriageState.objects.filter(pk__in=list(waiting)).update(status="awaiting_assessment", assessment=None)
     Portal.objects.get_or_create(slug="main", defaults={"name": "Main hotline", "is_default": True})
-    Portal.objects.create(slug="ua", name="Ukraine portal", default_language="en", home_country="UA")
+    Portal.objects.create(
+        slug="ua", name="Ukraine portal", default_language="uk", extra_languages="uk", home_country="UA"
+    )
     member = Member.objects.create(name="Filtering Co", contact_email="api@filtering.example")
     api_key_create(
         member=member, name="nightly", scopes=["urllist:read"], expires_at=timezone.now() + timedelta(days=9)

@@ -1,6 +1,6 @@
 """Tags of the public pages' header (see publicsite.language).
 
-{% public_language_links as links %}: the current public page in each of LANGUAGES.
+{% public_language_links as links %}: the current public page in each of the portal's languages.
 {% public_fragment_key as key %}: what a public page's fixed parts depend on, to draw them once per key.
 """
 
@@ -18,7 +18,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def public_language_links(context) -> list[LanguageLink]:
     request = context.get("request")
-    return language_links(request.path_info if request is not None else "/")
+    if request is None:
+        return language_links("/")
+    return language_links(request.path_info, getattr(request, "portal", None))
 
 
 @register.simple_tag

@@ -11,11 +11,15 @@ import polib
 import pytest
 from django.conf import settings
 
+from portals.languages import SAFETY_MESSAGES
 from testsupport.services import require
 
 ROOT = Path(settings.BASE_DIR)
-TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-PLURAL_FORMS = {"fr": 2, "de": 2, "es": 2, "pl": 3, "ar": 6}
+# Site-wide languages are complete; a language only portals offer (PORTAL_LANGUAGES) may be partial,
+# but never without the safety messages (portals.languages.SAFETY_MESSAGES).
+COMPLETE = [code for code, _name in settings.SITE_LANGUAGES if code != settings.LANGUAGE_CODE]
+TRANSLATED = COMPLETE + list(settings.PORTAL_LANGUAGES)
+PLURAL_FORMS = {"fr": 2, "de": 2, "es": 2, "pl": 3, "ar": 6, "uk": 3}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
 # Where the public pages' texts live (staff pages are English only).
 PUBLIC_TEMPLATES = ["base.html", "400.html", "403.html", "404.html", "500.html", "refused.html", "reports", "portals"]
@@ -31,12 +35,12 @@ def placeholders(text: str) -> list[str]:
 
 
 def test_every_offered_language_has_a_catalogue():
-    assert set(TRANSLATED) == set(PLURAL_FORMS)
+    assert set(TRANSLATED) <= set(PLURAL_FORMS)
     for code in TRANSLATED:
         assert (ROOT / "locale" / code / "LC_MESSAGES" / "django.po").is_file()
 
 
-@pytest.mark.parametrize("code", TRANSLATED)
+@pytest.mark.parametrize("code", COMPLETE)
 def test_every_entry_is_translated_and_none_is_fuzzy(code):
     po = catalogue(code)
     assert len(po) > 100
@@ -47,9 +51,20 @@ def test_every_entry_is_translated_and_none_is_fuzzy(code):
     assert [e.msgid for e in po.obsolete_entries()] == []
 
 
+@pytest.mark.parametrize("code", settings.PORTAL_LANGUAGES)
+def test_a_portal_language_translates_the_safety_messages_and_none_is_fuzzy(code):
+    po = catalogue(code)
+    assert not po.metadata_is_fuzzy
+    assert po.metadata["Language"] == code
+    translated = {entry.msgid for entry in po.translated_entries()}
+    assert sorted(set(SAFETY_MESSAGES) - translated) == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+
+
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_translations_keep_the_placeholders(code):
-    for entry in catalogue(code):
+    # An entry a partial catalogue leaves empty shows the English (test_i18n_portal_languages).
+    for entry in catalogue(code).translated_entries():
         if entry.msgid_plural:
             expected = set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural))
             found: set[str] = set()
@@ -69,8 +84,8 @@ def test_plural_messages_have_every_form_of_the_language(code):
     po = catalogue(code)
     declared = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
     assert declared == PLURAL_FORMS[code]
-    plurals = [entry for entry in po if entry.msgid_plural]
-    assert plurals
+    plurals = [entry for entry in po.translated_entries() if entry.msgid_plural]
+    assert plurals or code not in COMPLETE
     for entry in plurals:
         assert sorted(entry.msgstr_plural) == list(range(declared))
         assert all(form.strip() for form in entry.msgstr_plural.values())
@@ -90,7 +105,7 @@ def test_every_public_template_text_is_in_every_catalogue():
         for file in [path] if path.is_file() else sorted(path.rglob("*.html")):
             texts |= {m.group(2) for m in TEMPLATE_STRING.finditer(file.read_text())}
     assert "Send report" in texts
-    for code in TRANSLATED:
+    for code in COMPLETE:
         known = {entry.msgid for entry in catalogue(code) if entry.translated()}
         assert sorted(texts - known) == [], code
 
