@@ -10,3 +10,6 @@
 Modules: batching, render (templates, lines, CSV), mail, webhook, delivery
 (claim and outcome), dispatch (what the beat and the tasks call).
 """
+
+# The task that sends one batch, queued by name (reportsite.queueing) from batching, delivery and dispatch.
+SEND_BATCH_TASK = "takedown.tasks.send_notice_batch"

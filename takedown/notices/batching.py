@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from reportsite import queueing
 from takedown.models import Notice, NoticeBatch, Recipient
+from takedown.notices import SEND_BATCH_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def recipient_batch(*, recipient_id: int, now: datetime) -> NoticeBatch | None:
         )
         Notice.objects.filter(pk__in=[pk for pk, _ in notices]).update(batch=batch)
         # A broker that is down must not undo the batch; the beat's pass queues it a minute later.
-        queueing.enqueue_on_commit("takedown.tasks.send_notice_batch", batch.pk)
+        queueing.enqueue_on_commit(SEND_BATCH_TASK, batch.pk)
     logger.info("notice batch %s: %d address(es) to recipient %s", batch.pk, len(notices), recipient_id)
     return batch
 

@@ -47,7 +47,7 @@ from staff.audit import audit_record
 from staff.models import AuditEvent
 from takedown import lifecycle
 from takedown.models import Notice, NoticeBatch
-from takedown.notices import mail, render, webhook
+from takedown.notices import SEND_BATCH_TASK, mail, render, webhook
 
 logger = logging.getLogger(__name__)
 State = NoticeBatch.State
@@ -228,5 +228,5 @@ def batch_resend(*, batch_id: int, user, request=None) -> bool:
             request=request,
         )
         # The beat's pass picks it up within a minute if the broker is down now.
-        queueing.enqueue_on_commit("takedown.tasks.send_notice_batch", batch.pk)
+        queueing.enqueue_on_commit(SEND_BATCH_TASK, batch.pk)
     return True

@@ -13,14 +13,12 @@ from datetime import datetime
 from django.utils import timezone
 
 from reportsite import queueing
-from takedown.notices import batching, delivery
-
-SEND_BATCH = "takedown.tasks.send_notice_batch"
+from takedown.notices import SEND_BATCH_TASK, batching, delivery
 
 
 def batch_queue(batch_id: int) -> None:
     """Hand one batch to a worker (the "notices" queue); raises if the broker cannot take it."""
-    queueing.enqueue_by_name(SEND_BATCH, batch_id)
+    queueing.enqueue_by_name(SEND_BATCH_TASK, batch_id)
 
 
 def notices_dispatch(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
