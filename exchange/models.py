@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from memberapi.models import Member
 from reports.models import Report, UrlRecord
+from enrichment import netguard
 from takedown.models import Recipient, _safe_webhook
 
 
@@ -88,6 +89,9 @@ class ExchangePartner(models.Model):
         errors = {}
         if self.api_url and not _safe_webhook(self.api_url):
             errors["api_url"] = "The partner's API must use https (plain http only to this machine, for tests)."
+        elif self.api_url and (refusal := netguard.url_refusal(self.api_url, refuse_unresolved=False)):
+            # Checked again before every request (exchange.transport): DNS may change.
+            errors["api_url"] = f"The partner's API may not be at an internal address: {refusal}."
         if self.recipient_id and self.recipient.kind != Recipient.Kind.PARTNER_HOTLINE:
             errors["recipient"] = "Choose a partner hotline."
         if len(self.secret) < 32:

@@ -20,6 +20,7 @@ import json
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db.models import Prefetch
 
 from enrichment.models import HostAddress
 from takedown.models import Notice, NoticeBatch
@@ -56,16 +57,20 @@ def _assessment(record) -> dict:
 
 
 def _hosting(record) -> dict:
-    addresses = HostAddress.objects.filter(record=record).order_by("pk").values_list("ip", "asn")
+    # host_addresses: prefetched for the whole batch in batch_items (one query, not one per address).
     return {
         "country": record.country_code or "",
         "network": record.network_name or "",
-        "addresses": [{"ip": ip, "asn": asn} for ip, asn in addresses],
+        "addresses": [{"ip": a.ip, "asn": a.asn} for a in record.host_addresses.all()],
     }
 
 
 def batch_items(batch: NoticeBatch) -> list[dict]:
-    notices = Notice.objects.filter(batch=batch).select_related("takedown__record__triage__assessment")
+    notices = (
+        Notice.objects.filter(batch=batch)
+        .select_related("takedown__record__triage__assessment")
+        .prefetch_related(Prefetch("takedown__record__host_addresses", queryset=HostAddress.objects.order_by("pk")))
+    )
     items = []
     for notice in sorted(notices, key=lambda n: (purpose_rank(n.purpose), n.takedown_id)):
         record = notice.takedown.record

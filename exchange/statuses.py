@@ -41,6 +41,8 @@ from triage.models import TriageState
 
 logger = logging.getLogger(__name__)
 State = StatusUpdate.State
+# Queued by name after commit; a broker that is down leaves it to the beat's pass (exchange_pass).
+SEND_STATUS_TASK = "exchange.tasks.send_status_update"
 
 
 def statuses_reached(record_id: int) -> list[dict]:
@@ -96,14 +98,12 @@ def statuses_sync(*, record_id: int) -> int:
                 inbound.last_status = status["status"]
             inbound.save(update_fields=["last_status"])
         for pk in made:
-            transaction.on_commit(lambda pk=pk: _queue_quietly(pk), robust=True)
+            queueing.enqueue_on_commit(SEND_STATUS_TASK, pk)
     return len(made)
 
 
 def statuses_sync_on_commit(record_id: int) -> None:
-    from exchange import tasks
-
-    transaction.on_commit(lambda: queueing.enqueue(tasks.sync_exchange_statuses, record_id), robust=True)
+    queueing.enqueue_on_commit("exchange.tasks.sync_exchange_statuses", record_id)
 
 
 def open_forwards(*, limit: int = 500) -> list[int]:
@@ -220,17 +220,9 @@ def update_resend(*, update_id: int, user, request=None) -> bool:
             details={"update": update.pk, "partner": update.inbound.partner_id},
             request=request,
         )
-        transaction.on_commit(lambda: _queue_quietly(update_id), robust=True)
+        queueing.enqueue_on_commit(SEND_STATUS_TASK, update_id)
     return True
 
-
-def _queue_quietly(update_id: int) -> None:
-    from exchange import tasks
-
-    try:
-        queueing.enqueue(tasks.send_status_update, update_id)
-    except Exception:  # The beat pass picks it up within a minute.
-        logger.warning("could not queue exchange status %s now; the beat will", update_id, exc_info=True)
 
 
 def exchange_pass(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:

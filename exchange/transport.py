@@ -7,6 +7,8 @@ import json
 import requests
 from django.conf import settings
 
+from enrichment import netguard
+
 from exchange.models import ExchangePartner
 from exchange.signing import headers_for
 from takedown.notices.webhook import WebhookError
@@ -27,6 +29,10 @@ def post_signed(*, partner: ExchangePartner, path: str, key: str, body: bytes) -
     if not partner.active:
         raise WebhookError(f"the exchange with {partner.name} is switched off")
     url = partner.endpoint(path)
+    refusal = netguard.url_refusal(url)
+    if refusal:
+        # Valid when saved, but its name may since point inside our network (as for notice webhooks).
+        raise WebhookError(f"refused to post to {url}: {refusal}")
     headers = headers_for(api_key=partner.api_key, secret=partner.secret, key=key, body=body)
     try:
         # No redirects: a signed request goes where the partner's configuration says, nowhere else.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from django.db import transaction
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -76,10 +77,12 @@ class StatusView(ExchangeView):
         except outbound.StatusInvalid as exc:
             return Response({"detail": f"Nothing was applied: {exc}"}, status=status.HTTP_400_BAD_REQUEST)
         results = []
-        for update in parsed:
-            try:
-                result = outbound.status_apply(partner=partner, update=update)
-            except outbound.StatusInvalid as exc:
-                return Response({"detail": str(exc), "results": results}, status=status.HTTP_404_NOT_FOUND)
-            results.append({"reference": update.reference, "sequence": update.sequence, "result": result})
+        try:
+            # All or nothing, as the module promises: an unknown reference undoes the updates before it.
+            with transaction.atomic():
+                for update in parsed:
+                    result = outbound.status_apply(partner=partner, update=update)
+                    results.append({"reference": update.reference, "sequence": update.sequence, "result": result})
+        except outbound.StatusInvalid as exc:
+            return Response({"detail": f"Nothing was applied: {exc}"}, status=status.HTTP_404_NOT_FOUND)
         return Response({"results": results}, status=status.HTTP_200_OK)

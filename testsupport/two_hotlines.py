@@ -119,6 +119,8 @@ class TwoHotlines:
             EMBEDDED_BACKGROUND="false",
             WEBHOOK_TIMEOUT_SECONDS="5",
             DNS_TIMEOUT_SECONDS="2",
+            # The partner instances are on loopback, which only an allowed network lets a request reach.
+            CHECK_ALLOW_NETWORKS="127.0.0.0/8",
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )

@@ -106,3 +106,15 @@ def test_a_partner_without_the_exchange_gets_email_as_before(analyst, senior, ap
     confirm(located_record("http://abroad.example/x", country="NL"), analyst, senior)
     [batch_id] = notices_batch()
     assert NoticeBatch.objects.get(pk=batch_id).channel == "email"
+
+
+def test_a_partner_api_that_now_points_inside_our_network_is_refused_and_the_forward_waits(
+    analyst, senior, api, settings
+):
+    batch, _takedown = forwarded(analyst, senior, api)
+    settings.CHECK_ALLOW_NETWORKS = []  # the name now resolves to loopback, which nothing allows
+
+    assert delivery.batch_deliver(batch_id=batch.pk) == "retry"
+
+    batch.refresh_from_db()
+    assert api.requests == [] and "refused to post" in batch.last_error

@@ -123,3 +123,17 @@ def test_a_removal_reported_before_our_forward_was_marked_sent_closes_it_once_se
         lifecycle.notices_sent(batch=batch, at=timezone.now())
     takedown.refresh_from_db()
     assert takedown.status == Takedown.Status.CONTENT_REMOVED
+
+
+def test_an_unknown_reference_after_a_good_one_applies_nothing(forwarded):
+    their_key, reference, takedown = forwarded
+    answer = post_signed(
+        STATUS,
+        {"updates": [{"reference": reference, "sequence": 4, "status": "removed"},
+                     {"reference": "GB-9999999", "sequence": 2, "status": "assessed"}]},
+        api_key=their_key,
+    )  # fmt: skip
+    assert answer.status_code == 404 and answer.json()["detail"].startswith("Nothing was applied")
+    assert not Forward.objects.filter(status="removed").exists()
+    takedown.refresh_from_db()
+    assert not takedown.closed
