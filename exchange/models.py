@@ -25,9 +25,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from enrichment import netguard
 from memberapi.models import Member
 from reports.models import Report, UrlRecord
-from enrichment import netguard
 from takedown.models import Recipient, _safe_webhook
 
 

@@ -224,7 +224,6 @@ def update_resend(*, update_id: int, user, request=None) -> bool:
     return True
 
 
-
 def exchange_pass(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """The beat's pass (also the sweep): derive what is owed, then queue every update due or lost."""
     from exchange import tasks

@@ -8,7 +8,6 @@ import requests
 from django.conf import settings
 
 from enrichment import netguard
-
 from exchange.models import ExchangePartner
 from exchange.signing import headers_for
 from takedown.notices.webhook import WebhookError
