@@ -279,12 +279,10 @@ def account_change_reject(*, actor, pk: int, note: str = "", operator: str = "")
     """A second manager (or the operator) says no. The requester may not reject their own either: they let it expire."""
     with transaction.atomic():
         change = _locked_pending(pk)
-        if actor is not None and actor.pk == change.requested_by_id:
-            raise AccountChangeRefused("You asked for this change: a different manager must decide on it.")
-        if actor is not None and actor.pk == change.target_id:
-            raise AccountChangeRefused("Nobody decides on changes to their own account.")
-        if actor is not None and not actor.has_perm("staff.approve_account_change"):
-            raise AccountChangeRefused("You may not decide on changes to staff accounts.")
+        # The same rules as approving: a veto is a decision too (a manager may not reject a
+        # change to a superuser's or another manager's account any more than approve it).
+        if refusal := account_change_decider_refusal(actor=actor, change=change):
+            raise AccountChangeRefused(refusal)
         change.state, change.decided_by, change.decided_at = State.REJECTED, actor, timezone.now()
         change.decision_note = " ".join(note.split())[:300]
         change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])

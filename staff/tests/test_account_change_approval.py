@@ -169,3 +169,14 @@ def test_removing_devices_signs_the_person_out_everywhere(manager, manager2, ana
     account_change_approve(actor=manager2, pk=change.pk)
     # Signed out, not merely unverified (which would lead to enrolling a new device in that session).
     assert analyst_client.get("/staff/")["Location"].startswith("/staff/login/")
+
+
+def test_a_manager_may_not_reject_a_change_to_another_managers_account_either(manager, manager2):
+    boss = make_staff("outsider", "boss", is_staff=True, is_superuser=True)
+    change = account_change_request(
+        actor=boss, target=manager2, kind=Kind.PASSWORD_RESET, reason="Locked out of their phone"
+    )
+    with pytest.raises(AccountChangeRefused):
+        account_change_reject(actor=manager, pk=change.pk)
+    change.refresh_from_db()
+    assert change.state == State.PENDING
