@@ -379,8 +379,6 @@ CLIENT_IP_META_KEY = env_str("CLIENT_IP_META_KEY", "REMOTE_ADDR")
 # page (weather, news). Nothing is loaded from it until the button is used.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 if not QUICK_EXIT_URL.startswith(("https://", "http://")):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"QUICK_EXIT_URL must be an http(s) address, not {QUICK_EXIT_URL!r}")
 
 # --- Enrichment ----------------------------------------------------------------

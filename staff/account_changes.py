@@ -103,12 +103,6 @@ def device_label(device) -> str:
     return kind if not name or name.lower() == kind.lower() else f"{kind}: {name}"
 
 
-def role_groups() -> list[Group]:
-    """The role groups, most senior first."""
-    groups = {g.name: g for g in Group.objects.filter(name__in=ROLE_ORDER)}
-    return [groups[name] for name in ROLE_ORDER if name in groups]
-
-
 def account_changes_expire(*, now=None) -> int:
     """Mark pending requests past their time as expired, each on the trail. Returns how many."""
     now = now or timezone.now()
@@ -367,7 +361,7 @@ def account_deactivate(*, actor, target, reason: str) -> None:
         if not target.is_active:
             raise AccountChangeRefused("The account is inactive already.")
         target.is_active = False
-        target.save(update_fields=["is_active"])  # staff.signals ends their sessions
+        target.save(update_fields=["is_active"])  # staff.receivers ends their sessions
         audit_record(
             actor=actor,
             action=AuditEvent.Action.ACCOUNT_DEACTIVATED,

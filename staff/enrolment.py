@@ -16,6 +16,7 @@ the database yields no usable link.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from staff.models import AuditEvent, EnrolmentLink
 
 # The enrolment attempt of this browser session: {"user", "link", "totp_key"}.
 ENROLLING = "staff_enrolling"
+
+logger = logging.getLogger(__name__)
 
 
 def _digest(token: str) -> str:
@@ -148,13 +151,18 @@ def enrolment_link_opened(*, link: EnrolmentLink) -> None:
 
 
 def enrolment_link_refused(*, link: EnrolmentLink | None, reason: str) -> None:
+    if link is None:
+        # An unknown token names no account: anyone could write such rows without end, so
+        # the trail keeps refusals of real links only, and a made-up one is a log line.
+        logger.warning("enrolment link refused: no such link")
+        return
     audit_record(
         actor=None,
-        actor_username=link.user.get_username() if link else "",
+        actor_username=link.user.get_username(),
         action=AuditEvent.Action.ENROLMENT_LINK_REFUSED,
-        target=link.user if link else None,
+        target=link.user,
         summary=f"Enrolment link refused: {reason}",
-        details={"link": link.pk if link else None, "reason": reason},
+        details={"link": link.pk, "reason": reason},
     )
 
 

@@ -178,3 +178,10 @@ def test_an_account_with_only_recovery_codes_may_get_a_link_and_keeps_its_codes(
     assert response.status_code == 302 and is_signed_in(client)
     assert TOTPDevice.objects.filter(user=newcomer, confirmed=True).count() == 1
     assert recovery_codes_left(user=newcomer) == 10
+
+
+def test_a_made_up_token_leaves_no_row_on_the_trail():
+    before = AuditEvent.objects.count()
+    for n in range(3):
+        assert FormClient().get(f"/staff/enrol/link/?t=made-up-{n}").status_code == 404
+    assert AuditEvent.objects.count() == before
