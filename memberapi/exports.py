@@ -134,11 +134,8 @@ def _csv_url(url: str) -> str:
     """
     quoted = " OR ".join(f"strpos({url}, {c}) > 0" for c in ("','", "'\"'", "E'\\r'", "E'\\n'"))
 
-    def neutralised(cell: str) -> str:
-        return csv_cell_sql(cell)
-
-    escaped = neutralised(f"replace({url}, '\"', '\"\"')")
-    return f"CASE WHEN {quoted} THEN '\"' || {escaped} || '\"' ELSE {neutralised(url)} END"
+    escaped = csv_cell_sql(f"replace({url}, '\"', '\"\"')")
+    return f"CASE WHEN {quoted} THEN '\"' || {escaped} || '\"' ELSE {csv_cell_sql(url)} END"
 
 
 def _copied(*, hashed: bool, fmt: str, after: int | None, cursor: int) -> Iterator[bytes]:

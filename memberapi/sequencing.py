@@ -143,14 +143,10 @@ def _apply(changes: list[ListChange], *, first: int, after: datetime | None = No
                 closed.append(current)
         # Anything else (listed twice, removed while not listed) changes nothing
         # on the list; the position is used up all the same.
-    _positions_write(changes)
+    ListChange.objects.bulk_update(changes, ["position"], batch_size=100)  # SQLite only: PostgreSQL uses _apply_sql
     Listing.objects.bulk_update(closed, ["removed_position", "removed_at", "removed_added_at"], batch_size=500)
     Listing.objects.bulk_create(created, batch_size=1000)
     return position, added
-
-
-def _positions_write(changes: list[ListChange]) -> None:
-    ListChange.objects.bulk_update(changes, ["position"], batch_size=100)
 
 
 # PostgreSQL: one batch in three set-based statements, no row passing through
